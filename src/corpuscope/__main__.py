@@ -1,0 +1,3 @@
+from corpuscope.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""The ``corpuscope`` command: a thin layer over the services; every command has ``--help``."""
+
+from __future__ import annotations
+
+import sys
+
+from corpuscope.cli import annotation_cmds, project_cmds, vector_cmds  # noqa: F401  (they register commands)
+from corpuscope.cli.app import app
+from corpuscope.errors import CorpuscopeError
+
+
+def main() -> None:
+    """Entry point: a user-caused error prints one sentence and exits with status 1."""
+    try:
+        app()
+    except CorpuscopeError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("Interrupted; everything committed so far is kept.", file=sys.stderr)
+        sys.exit(130)

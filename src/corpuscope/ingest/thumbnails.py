@@ -1,0 +1,51 @@
+"""Thumbnails, named by the image's SHA-1: ``thumbnails/ab/abcdef...-512.jpg``.
+
+Two sizes (long side): 128 px for the grid and the map, 512 px for the viewer and as the
+input of the vector models. Files are written to a temporary name and renamed, so a crash
+never leaves a half-written thumbnail behind a valid name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PIL import Image
+
+SIZES = (128, 512)
+LARGE = 512
+SMALL = 128
+QUALITY = 85
+
+
+def thumbnail_path(thumbs_dir: Path, sha1: str, size: int) -> Path:
+    return thumbs_dir / sha1[:2] / f"{sha1}-{size}.jpg"
+
+
+def has_thumbnails(thumbs_dir: Path, sha1: str) -> bool:
+    return all(thumbnail_path(thumbs_dir, sha1, size).is_file() for size in SIZES)
+
+
+def write_thumbnails(image: Image.Image, thumbs_dir: Path, sha1: str) -> Image.Image:
+    """Write both sizes from an RGB image; return the large thumbnail."""
+    large = _shrink(image, LARGE)
+    small = _shrink(large, SMALL)
+    folder = thumbs_dir / sha1[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    _save(large, thumbnail_path(thumbs_dir, sha1, LARGE))
+    _save(small, thumbnail_path(thumbs_dir, sha1, SMALL))
+    return large
+
+
+def _shrink(image: Image.Image, size: int) -> Image.Image:
+    if max(image.size) <= size:
+        return image
+    copy = image.copy()
+    copy.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    return copy
+
+
+def _save(image: Image.Image, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    image.save(temporary, "JPEG", quality=QUALITY, optimize=False)
+    os.replace(temporary, path)

@@ -1,0 +1,253 @@
+"""Properties, tags and values: every change is one write transaction and one undo step."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.services.value_types import normalize_value
+from corpuscope.store import journal
+from corpuscope.store import properties as props
+from corpuscope.store import tags as tagstore
+from corpuscope.store import values as valstore
+from corpuscope.store.db import Project
+from corpuscope.store.journal import JournalEntry, Scope
+from corpuscope.store.properties import Property
+from corpuscope.store.tags import MergeResult, Tag
+
+PropertyRef = int | str
+TagRef = int | str
+
+
+@contextmanager
+def journaled(
+    project: Project, label: str, scope: Scope | Callable[[sqlite3.Connection], Scope]
+) -> Iterator[sqlite3.Connection]:
+    """A write transaction whose effect on ``scope`` is recorded as one undoable change.
+
+    ``scope`` may be a function of the connection, evaluated inside the transaction (for
+    changes that create rows: their ids are only known there).
+    """
+    with project.write() as conn:
+        if callable(scope):
+            scope = scope(conn)
+        before = journal.capture(conn, scope)
+        yield conn
+        journal.record_change(conn, label, scope, before, journal.capture(conn, scope))
+
+
+# --- properties -------------------------------------------------------------------------------
+
+
+def create_property(project: Project, name: str, type_: str, mode: str = "image") -> Property:
+    def scope(conn: sqlite3.Connection) -> Scope:
+        return journal.property_scope(props.next_property_id(conn))
+
+    with journaled(project, f"create property {name}", scope) as conn:
+        new_id = props.next_property_id(conn)
+        return props.save_property(conn, name, type_, mode, property_id=new_id)
+
+
+def rename_property(project: Project, ref: PropertyRef, name: str) -> Property:
+    prop = props.load_property(project.read(), ref)
+    scope = journal.property_scope(prop.id)
+    with journaled(project, f"rename property {prop.name} to {name}", scope) as conn:
+        return props.rename_property(conn, prop, name)
+
+
+def delete_property(project: Project, ref: PropertyRef) -> None:
+    prop = props.load_property(project.read(), ref)
+    with journaled(
+        project, f"delete property {prop.name}", journal.property_scope(prop.id)
+    ) as conn:
+        props.delete_property(conn, prop)
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+def _targets(conn: sqlite3.Connection, prop: Property, targets: Sequence[int]) -> list[int]:
+    unique = sorted(set(targets))
+    if not unique:
+        raise InvalidInput("No images were given.")
+    missing = set(unique) - valstore.existing_targets(conn, prop, unique)
+    if missing:
+        what = "image" if prop.mode == "image" else "file"
+        shown = ", ".join(str(i) for i in sorted(missing)[:5])
+        raise NotFound(f"There is no {what} with id {shown} in this project.")
+    return unique
+
+
+def set_values(project: Project, ref: PropertyRef, targets: Sequence[int], value: object) -> int:
+    """Set one value on many images; for tag properties ``value`` is a list of tags (replaced)."""
+    prop = props.load_property(project.read(), ref)
+    ids = _targets(project.read(), prop, targets)
+    scope = journal.values_scope(prop.id, prop.mode, ids)
+    with journaled(project, f"set {prop.name} on {len(ids)} images", scope) as conn:
+        if prop.is_tags:
+            tag_ids = _tag_list(conn, prop, value)
+            valstore.clear_values(conn, prop, ids)
+            valstore.add_tag_values(conn, prop, ids, tag_ids)
+        else:
+            valstore.set_scalar_values(conn, prop, ids, normalize_value(prop.type, value))
+    return len(ids)
+
+
+def add_tags(
+    project: Project, ref: PropertyRef, targets: Sequence[int], tags: Sequence[TagRef]
+) -> int:
+    """Add tags to many images (a single-tag property replaces its tag instead)."""
+    prop = props.load_property(project.read(), ref)
+    if prop.type == "tag":
+        return set_values(project, ref, targets, list(tags))
+    ids = _targets(project.read(), prop, targets)
+    scope = journal.values_scope(prop.id, prop.mode, ids)
+    with journaled(project, f"tag {len(ids)} images in {prop.name}", scope) as conn:
+        valstore.add_tag_values(conn, prop, ids, _tag_list(conn, prop, list(tags)))
+    return len(ids)
+
+
+def remove_tags(
+    project: Project, ref: PropertyRef, targets: Sequence[int], tags: Sequence[TagRef]
+) -> int:
+    prop = props.load_property(project.read(), ref)
+    ids = _targets(project.read(), prop, targets)
+    scope = journal.values_scope(prop.id, prop.mode, ids)
+    with journaled(project, f"untag {len(ids)} images in {prop.name}", scope) as conn:
+        valstore.remove_tag_values(conn, prop, ids, _tag_list(conn, prop, list(tags)))
+    return len(ids)
+
+
+def clear_values(project: Project, ref: PropertyRef, targets: Sequence[int]) -> int:
+    prop = props.load_property(project.read(), ref)
+    ids = _targets(project.read(), prop, targets)
+    scope = journal.values_scope(prop.id, prop.mode, ids)
+    with journaled(project, f"clear {prop.name} on {len(ids)} images", scope) as conn:
+        valstore.clear_values(conn, prop, ids)
+    return len(ids)
+
+
+def _tag_list(conn: sqlite3.Connection, prop: Property, value: object) -> list[int]:
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(f"{prop.name!r} is a tag property: give a list of tags.")
+    tag_ids = sorted({resolve_tag(conn, prop, ref).id for ref in value})
+    if prop.type == "tag" and len(tag_ids) > 1:
+        raise InvalidInput(f"{prop.name!r} holds one tag per image; use a multi_tags property.")
+    return tag_ids
+
+
+def resolve_tag(conn: sqlite3.Connection, prop: Property, ref: object) -> Tag:
+    """A tag of ``prop`` by id or by name."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        tag = tagstore.load_tag(conn, ref)
+        if tag.property_id != prop.id:
+            raise InvalidInput(f"Tag {ref} does not belong to the property {prop.name!r}.")
+        return tag
+    if isinstance(ref, str):
+        found = tagstore.find_tag(conn, prop.id, ref)
+        if found is None:
+            raise NotFound(f"The property {prop.name!r} has no tag named {ref!r}.")
+        return found
+    raise InvalidInput(f"{ref!r} is not a tag name or id.")
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+
+def create_tag(
+    project: Project,
+    ref: PropertyRef,
+    name: str,
+    *,
+    color: str | None = None,
+    parents: Sequence[int] = (),
+) -> Tag:
+    prop = props.load_property(project.read(), ref)
+
+    def scope(conn: sqlite3.Connection) -> Scope:
+        return journal.tags_scope([tagstore.next_tag_id(conn), *parents])
+
+    with journaled(project, f"create tag {name}", scope) as conn:
+        return tagstore.save_tag(conn, prop, name, color=color, parents=parents)
+
+
+def _tag(project: Project, tag_id: int) -> Tag:
+    return tagstore.load_tag(project.read(), tag_id)
+
+
+def rename_tag(project: Project, tag_id: int, name: str) -> Tag:
+    tag = _tag(project, tag_id)
+    with journaled(
+        project, f"rename tag {tag.name} to {name}", journal.tags_scope([tag.id])
+    ) as conn:
+        return tagstore.rename_tag(conn, tag, name)
+
+
+def recolor_tag(project: Project, tag_id: int, color: str) -> Tag:
+    tag = _tag(project, tag_id)
+    with journaled(project, f"recolour tag {tag.name}", journal.tags_scope([tag.id])) as conn:
+        return tagstore.recolor_tag(conn, tag, color)
+
+
+def add_parent(project: Project, tag_id: int, parent_id: int) -> Tag:
+    tag = _tag(project, tag_id)
+    with journaled(project, f"add a parent to {tag.name}", journal.tags_scope([tag.id])) as conn:
+        tagstore.add_parent(conn, tag.id, parent_id)
+        return tagstore.load_tag(conn, tag.id)
+
+
+def remove_parent(project: Project, tag_id: int, parent_id: int) -> Tag:
+    tag = _tag(project, tag_id)
+    with journaled(project, f"remove a parent of {tag.name}", journal.tags_scope([tag.id])) as conn:
+        tagstore.remove_parent(conn, tag.id, parent_id)
+        return tagstore.load_tag(conn, tag.id)
+
+
+def set_parents(project: Project, tag_id: int, parent_ids: Sequence[int]) -> Tag:
+    """Replace a tag's parents (all checked for cycles before anything changes)."""
+    tag = _tag(project, tag_id)
+    with journaled(project, f"set the parents of {tag.name}", journal.tags_scope([tag.id])) as conn:
+        for parent in tag.parents:
+            tagstore.remove_parent(conn, tag.id, parent)
+        for parent in dict.fromkeys(parent_ids):
+            tagstore.add_parent(conn, tag.id, parent)
+        return tagstore.load_tag(conn, tag.id)
+
+
+def delete_tag(project: Project, tag_id: int) -> None:
+    conn = project.read()
+    tag = tagstore.load_tag(conn, tag_id)
+    children = tagstore.list_children(conn, tag.id)
+    scope = journal.tags_scope([tag.id, *children], values_of=[tag.id])
+    with journaled(project, f"delete tag {tag.name}", scope) as conn:
+        tagstore.delete_tag(conn, tag)
+
+
+def merge_tags(project: Project, survivor_id: int, other_ids: Sequence[int]) -> MergeResult:
+    """Merge tags into ``survivor_id``: their images, parents and children move over."""
+    conn = project.read()
+    survivor = tagstore.load_tag(conn, survivor_id)
+    others = [tagstore.load_tag(conn, tag_id) for tag_id in dict.fromkeys(other_ids)]
+    if not [tag for tag in others if tag.id != survivor.id]:
+        raise InvalidInput("Choose at least one other tag to merge into this one.")
+    ids = [survivor.id, *(tag.id for tag in others)]
+    scope = journal.tags_scope(ids, values_of=ids)
+    names = ", ".join(tag.name for tag in others)
+    with journaled(project, f"merge {names} into {survivor.name}", scope) as conn:
+        return tagstore.merge_tags(conn, survivor, others)
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+
+def undo(project: Project) -> JournalEntry | None:
+    """Undo the last change; None when there is nothing to undo."""
+    with project.write() as conn:
+        return journal.undo_last(conn)
+
+
+def redo(project: Project) -> JournalEntry | None:
+    with project.write() as conn:
+        return journal.redo_next(conn)

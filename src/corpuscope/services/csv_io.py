@@ -1,0 +1,242 @@
+"""CSV export and import of property values, one row per file instance.
+
+Columns: ``folder``, ``path``, ``sha1``, then one column per property headed
+``Name [type, mode]``. A tag is written as its path from a root tag, ``Animals>Cats``; a tag with
+several parents is written once per path, so the hierarchy (a DAG) comes back whole. Several
+tags in one cell are separated by ``|``; a ``|``, ``>`` or ``\\`` inside a name is escaped with
+``\\``. On import an empty cell leaves the stored value alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+from corpuscope.errors import InvalidInput
+from corpuscope.services.annotations import journaled
+from corpuscope.services.value_types import format_value, normalize_value
+from corpuscope.store import journal
+from corpuscope.store import properties as props
+from corpuscope.store import tags as tagstore
+from corpuscope.store import values as valstore
+from corpuscope.store.db import Project
+from corpuscope.store.files import list_export_rows, locate_file
+from corpuscope.store.journal import Scope
+from corpuscope.store.properties import Property
+from corpuscope.store.tags import Tag
+
+FIXED = ("folder", "path", "sha1")
+_HEADER = re.compile(r"^(?P<name>.+?) \[(?P<type>[a-z_]+), (?P<mode>image|instance)\]$")
+
+
+def header_of(prop: Property) -> str:
+    return f"{prop.name} [{prop.type}, {prop.mode}]"
+
+
+def _escape(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("|", "\\|").replace(">", "\\>")
+
+
+def split_escaped(text: str, separator: str) -> list[str]:
+    """Split on unescaped ``separator``; escapes are kept for the next level."""
+    parts, current, index = [], [], 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            current.append(text[index : index + 2])
+            index += 2
+            continue
+        if char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def tag_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
+    """Every path of names from a root tag down to ``tag_id``."""
+    tag = tags[tag_id]
+    if not tag.parents:
+        return [[tag.name]]
+    return [[*path, tag.name] for parent in tag.parents for path in tag_paths(parent, tags)]
+
+
+def format_tags(tag_ids: Iterable[int], tags: dict[int, Tag]) -> str:
+    cells = [
+        ">".join(_escape(name) for name in path)
+        for tag_id in tag_ids
+        for path in tag_paths(tag_id, tags)
+    ]
+    return "|".join(cells)
+
+
+def parse_tags(cell: str) -> list[list[str]]:
+    """``A>B|C`` -> ``[["A", "B"], ["C"]]``."""
+    return [
+        [_unescape(name).strip() for name in split_escaped(item, ">")]
+        for item in split_escaped(cell, "|")
+        if item.strip()
+    ]
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = None) -> int:
+    """Write every file (ok or missing) with the chosen properties; return the row count."""
+    conn = project.read()
+    chosen = (
+        [props.load_property(conn, name) for name in properties]
+        if properties
+        else props.list_properties(conn)
+    )
+    columns = [_Column(conn, prop) for prop in chosen]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*FIXED, *(header_of(prop) for prop in chosen)])
+    count = 0
+    for file_id, image_id, folder, path, sha1 in list_export_rows(conn):
+        cells = [
+            column(image_id if prop.mode == "image" else file_id)
+            for prop, column in zip(chosen, columns, strict=True)
+        ]
+        writer.writerow([folder, path, sha1, *cells])
+        count += 1
+    return count
+
+
+class _Column:
+    def __init__(self, conn: sqlite3.Connection, prop: Property) -> None:
+        self.prop = prop
+        if prop.is_tags:
+            self.tags = {tag.id: tag for tag in tagstore.list_tags(conn, prop.id)}
+            self.tag_values = valstore.load_tag_values(conn, prop)
+        else:
+            self.scalars = valstore.load_scalar_values(conn, prop)
+
+    def __call__(self, target: int) -> str:
+        if self.prop.is_tags:
+            return format_tags(self.tag_values.get(target, []), self.tags)
+        value = self.scalars.get(target)
+        return "" if value is None else format_value(self.prop.type, value)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvImportSummary:
+    rows: int
+    values: int
+    unmatched: int
+    properties_created: int
+    tags_created: int
+
+
+def import_csv(project: Project, source: TextIO) -> CsvImportSummary:
+    """Set values from a CSV made by :func:`export_csv` (or by hand in the same shape)."""
+    reader = csv.reader(source)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InvalidInput("The CSV file is empty.") from None
+    if tuple(header[:3]) != FIXED:
+        raise InvalidInput("The CSV file must start with the columns folder, path, sha1.")
+    specs = [_parse_header(text) for text in header[3:]]
+    rows = list(reader)
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise InvalidInput(f"Line {number} of the CSV has {len(row)} cells, not {len(header)}.")
+    with journaled(project, "import values from CSV", lambda c: _csv_scope(c, specs)) as conn:
+        return _CsvImport(conn, specs).run(rows)
+
+
+def _parse_header(text: str) -> tuple[str, str, str]:
+    match = _HEADER.match(text)
+    if match is None or match["type"] not in props.PROPERTY_TYPES:
+        raise InvalidInput(
+            f"Cannot read the column heading {text!r}; write it as 'Name [type, mode]'."
+        )
+    return match["name"], match["type"], match["mode"]
+
+
+def _csv_scope(conn: sqlite3.Connection, specs: list[tuple[str, str, str]]) -> Scope:
+    ids = []
+    next_id = props.next_property_id(conn)
+    for name, _, _ in specs:
+        found = props.find_property(conn, name)
+        ids.append(found.id if found else next_id)
+        next_id += found is None
+    slices = tuple(piece for pid in ids for piece in journal.property_scope(pid).slices)
+    return Scope(slices)
+
+
+class _CsvImport:
+    def __init__(self, conn: sqlite3.Connection, specs: list[tuple[str, str, str]]) -> None:
+        self.conn = conn
+        self.created_properties = self.created_tags = 0
+        self.properties = [self._property(*spec) for spec in specs]
+
+    def _property(self, name: str, type_: str, mode: str) -> Property:
+        found = props.find_property(self.conn, name)
+        if found is None:
+            self.created_properties += 1
+            return props.save_property(self.conn, name, type_, mode)
+        if (found.type, found.mode) != (type_, mode):
+            raise InvalidInput(
+                f"The property {name!r} exists as [{found.type}, {found.mode}], "
+                f"but the CSV says [{type_}, {mode}]."
+            )
+        return found
+
+    def run(self, rows: list[list[str]]) -> CsvImportSummary:
+        count = unmatched = 0
+        for number, row in enumerate(rows, start=2):
+            found = locate_file(self.conn, row[0], row[1], row[2])
+            if found is None:
+                unmatched += 1
+                continue
+            file_id, image_id = found
+            for prop, cell in zip(self.properties, row[3:], strict=True):
+                if cell.strip():
+                    self._set(prop, file_id if prop.mode == "instance" else image_id, cell, number)
+                    count += 1
+        return CsvImportSummary(
+            len(rows), count, unmatched, self.created_properties, self.created_tags
+        )
+
+    def _set(self, prop: Property, target: int, cell: str, line: int) -> None:
+        try:
+            if prop.is_tags:
+                tag_ids = sorted({self._tag(prop, path) for path in parse_tags(cell)})
+                valstore.clear_values(self.conn, prop, [target])
+                valstore.add_tag_values(self.conn, prop, [target], tag_ids)
+            else:
+                value = normalize_value(prop.type, cell)
+                valstore.set_scalar_values(self.conn, prop, [target], value)
+        except InvalidInput as error:
+            raise InvalidInput(f"Line {line}, column {prop.name!r}: {error}") from None
+
+    def _tag(self, prop: Property, path: list[str]) -> int:
+        parent: int | None = None
+        tag: Tag | None = None
+        for name in path:
+            tag = tagstore.find_tag(self.conn, prop.id, name)
+            if tag is None:
+                tag = tagstore.save_tag(self.conn, prop, name)
+                self.created_tags += 1
+            if parent is not None and parent not in tag.parents:
+                tagstore.add_parent(self.conn, tag.id, parent)
+            parent = tag.id
+        assert tag is not None
+        return tag.id

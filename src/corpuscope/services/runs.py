@@ -1,0 +1,183 @@
+"""Clustering runs as the user sees them: a tree of runs to list, reopen, discard and save.
+
+Saving turns a run and the runs nested under its groups into one tag property: a tag per group,
+nested groups as child tags of their group's tag, and each image tagged with its deepest group
+(its leaf). ``flat=True`` keeps only the leaves. The save is one undo step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from corpuscope.errors import InvalidInput
+from corpuscope.services.annotations import journaled
+from corpuscope.store import journal
+from corpuscope.store import properties as props
+from corpuscope.store import runs as runstore
+from corpuscope.store import tags as tagstore
+from corpuscope.store import values as valstore
+from corpuscope.store.db import Project
+from corpuscope.store.journal import Scope
+from corpuscope.store.properties import Property
+from corpuscope.store.runs import GroupRecord, RunRecord
+
+DEFAULT_PROPERTY_NAME = "Clustering"
+
+
+@dataclass(frozen=True)
+class GroupView:
+    id: int
+    rank: int
+    kind: str
+    name: str | None
+    label: str  # the name shown (and saved as a tag): the group's name or a numbered default
+    score: float | None
+    stability: float | None
+    size: int
+    members: tuple[tuple[int, float], ...]  # (image id, image score), typical -> odd
+    child_run_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RunView:
+    run: RunRecord
+    groups: tuple[GroupView, ...]
+
+
+def list_runs(project: Project) -> list[RunRecord]:
+    return runstore.list_runs(project.read())
+
+
+def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
+    conn = project.read()
+    run = runstore.load_run(conn, run_id)
+    prefix = _label_prefix(conn, run)
+    children: dict[int, list[int]] = {}
+    for child in runstore.list_child_runs(conn, run.id):
+        if child.parent_group_id is not None:
+            children.setdefault(child.parent_group_id, []).append(child.id)
+    groups = tuple(
+        GroupView(
+            group.id,
+            group.rank,
+            group.kind,
+            group.name,
+            _label(group, prefix),
+            group.score,
+            group.stability,
+            group.size,
+            tuple(runstore.load_members(conn, group.id)) if members else (),
+            tuple(children.get(group.id, [])),
+        )
+        for group in run.groups
+    )
+    return RunView(run, groups)
+
+
+def _label_prefix(conn: sqlite3.Connection, run: RunRecord) -> str:
+    """``"2.1."`` for a run nested under cluster 1 of a run nested under cluster 2."""
+    numbers: list[str] = []
+    while run.parent_group_id is not None and run.parent_run_id is not None:
+        numbers.append(str(runstore.load_group(conn, run.parent_group_id).rank + 1))
+        run = runstore.load_run(conn, run.parent_run_id)
+    return "".join(f"{number}." for number in reversed(numbers))
+
+
+def _label(group: GroupRecord, prefix: str) -> str:
+    if group.name:
+        return group.name
+    number = f"{prefix}{group.rank + 1}"
+    if group.kind == "outliers":
+        return f"Outliers {number}"
+    if group.kind == "unassigned":
+        return f"Unassigned {number}"
+    return f"Cluster {number}"
+
+
+def discard_run(project: Project, run_id: int) -> None:
+    """Forget a run and the runs nested under it (saved properties stay)."""
+    with project.write() as conn:
+        runstore.delete_run(conn, run_id)
+
+
+def name_group(project: Project, group_id: int, name: str | None) -> None:
+    """Name a group (the name becomes its tag's name when the run is saved)."""
+    cleaned = props.check_name(name, "group") if name else None
+    with project.write() as conn:
+        runstore.rename_group(conn, group_id, cleaned)
+
+
+def save_run(
+    project: Project, run_id: int, *, flat: bool = False, name: str | None = None
+) -> Property:
+    """Save a run and its nested runs as a tag property (one undo step)."""
+    conn = project.read()
+    tree = _collect_tree(project, run_id)
+    if not tree:
+        raise InvalidInput(f"Run {run_id} has no groups to save.")
+
+    def scope(conn: sqlite3.Connection) -> Scope:
+        return journal.property_scope(props.next_property_id(conn))
+
+    label = name or DEFAULT_PROPERTY_NAME
+    with journaled(project, f"save clustering {run_id} as {label}", scope) as conn:
+        prop = props.save_property(
+            conn,
+            props.unique_property_name(conn, label),
+            "tag",
+            "image",
+            property_id=props.next_property_id(conn),
+        )
+        _write_tags(conn, prop, tree, flat=flat)
+        runstore.mark_run_saved(conn, [view.run.id for view in tree], prop.id)
+    return prop
+
+
+def _collect_tree(project: Project, run_id: int) -> list[RunView]:
+    """The run and every run nested below it, parents before children."""
+    ordered, pending = [], [run_id]
+    while pending:
+        view = load_run(project, pending.pop(0))
+        ordered.append(view)
+        for group in view.groups:
+            pending.extend(group.child_run_ids)
+    return ordered
+
+
+def _write_tags(
+    conn: sqlite3.Connection, prop: Property, tree: Sequence[RunView], *, flat: bool
+) -> None:
+    group_tag: dict[int, int] = {}
+    used: set[str] = set()
+    leaf_of: dict[int, int] = {}
+    for view in tree:  # parents first, so a group's parent tag already exists
+        parent_tag = group_tag.get(view.run.parent_group_id or -1)
+        for group in view.groups:
+            is_leaf = not group.child_run_ids
+            if flat and not is_leaf:
+                continue
+            tag = tagstore.save_tag(
+                conn,
+                prop,
+                _unique(group.label, used),
+                parents=[parent_tag] if parent_tag is not None and not flat else [],
+            )
+            group_tag[group.id] = tag.id
+            for image_id, _ in group.members:
+                leaf_of[image_id] = tag.id  # deeper runs come later and overwrite
+    by_tag: dict[int, list[int]] = {}
+    for image_id, tag_id in leaf_of.items():
+        by_tag.setdefault(tag_id, []).append(image_id)
+    for tag_id, image_ids in by_tag.items():
+        valstore.add_tag_values(conn, prop, sorted(image_ids), [tag_id])
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, number = name, 1
+    while candidate.casefold() in used:
+        number += 1
+        candidate = f"{name} ({number})"
+    used.add(candidate.casefold())
+    return candidate

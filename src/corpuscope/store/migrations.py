@@ -1,0 +1,242 @@
+"""Named schema migrations, applied in order and recorded in ``schema_migrations``.
+
+A migration is never edited once released: change the schema by appending a new one. A project
+whose database records a migration this code does not know was made by a newer corpuscope and
+is refused rather than risked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from corpuscope.errors import ProjectError
+
+NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+
+FOUNDATION = (
+    f"""CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL DEFAULT {NOW},
+        imported_at TEXT
+    )""",
+    f"""CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        sha1 TEXT NOT NULL UNIQUE,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        fingerprint BLOB,
+        created_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+    f"""CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        folder_id INTEGER NOT NULL REFERENCES folders(id),
+        path TEXT NOT NULL,
+        size INTEGER,
+        mtime_ns INTEGER,
+        sha1 TEXT,
+        image_id INTEGER REFERENCES images(id),
+        status TEXT NOT NULL CHECK (status IN ('ok', 'error', 'missing')),
+        error TEXT,
+        updated_at TEXT NOT NULL DEFAULT {NOW},
+        UNIQUE (folder_id, path)
+    )""",
+    "CREATE INDEX files_image ON files(image_id)",
+    "CREATE INDEX files_sha1 ON files(sha1)",
+    f"""CREATE TABLE properties (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        type TEXT NOT NULL CHECK (type IN
+            ('tag', 'multi_tags', 'text', 'number', 'date', 'url', 'checkbox', 'color')),
+        mode TEXT NOT NULL CHECK (mode IN ('image', 'instance')),
+        created_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+    """CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        property_id INTEGER NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        color TEXT NOT NULL,
+        UNIQUE (property_id, name)
+    )""",
+    """CREATE TABLE tag_parents (
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        parent_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (tag_id, parent_id),
+        CHECK (tag_id <> parent_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX tag_parents_parent ON tag_parents(parent_id)",
+    """CREATE TABLE image_values (
+        property_id INTEGER NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        value NOT NULL,
+        PRIMARY KEY (property_id, image_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE file_values (
+        property_id INTEGER NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        value NOT NULL,
+        PRIMARY KEY (property_id, file_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE image_tags (
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        PRIMARY KEY (tag_id, image_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX image_tags_image ON image_tags(image_id)",
+    """CREATE TABLE file_tags (
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        PRIMARY KEY (tag_id, file_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX file_tags_file ON file_tags(file_id)",
+    f"""CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+)
+
+VECTORS = (
+    f"""CREATE TABLE vector_sets (
+        id INTEGER PRIMARY KEY,
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        dim INTEGER NOT NULL,
+        preprocessing TEXT NOT NULL,
+        runtime TEXT NOT NULL DEFAULT '',
+        revision INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        UNIQUE (model, version)
+    )""",
+    """CREATE TABLE vectors (
+        set_id INTEGER NOT NULL REFERENCES vector_sets(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        vector BLOB NOT NULL,
+        PRIMARY KEY (set_id, image_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE vector_failures (
+        set_id INTEGER NOT NULL REFERENCES vector_sets(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        reason TEXT NOT NULL,
+        PRIMARY KEY (set_id, image_id)
+    ) WITHOUT ROWID""",
+)
+
+RUNS = (
+    f"""CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        parent_run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+        parent_group_id INTEGER REFERENCES run_groups(id) ON DELETE CASCADE,
+        algorithm TEXT NOT NULL,
+        params TEXT NOT NULL,
+        seed INTEGER,
+        vector_set_id INTEGER REFERENCES vector_sets(id),
+        scope TEXT NOT NULL,
+        n_images INTEGER NOT NULL,
+        seconds REAL,
+        saved_property_id INTEGER,
+        created_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+    "CREATE INDEX runs_parent ON runs(parent_run_id)",
+    """CREATE TABLE run_groups (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('cluster', 'outliers', 'unassigned')),
+        name TEXT,
+        score REAL,
+        stability REAL,
+        size INTEGER NOT NULL
+    )""",
+    "CREATE INDEX run_groups_run ON run_groups(run_id, rank)",
+    """CREATE TABLE run_members (
+        group_id INTEGER NOT NULL REFERENCES run_groups(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        rank INTEGER NOT NULL,
+        score REAL,
+        PRIMARY KEY (group_id, image_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX run_members_image ON run_members(image_id)",
+    f"""CREATE TABLE refusals (
+        target TEXT NOT NULL,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        PRIMARY KEY (target, image_id)
+    ) WITHOUT ROWID""",
+)
+
+TASKS = (
+    f"""CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        params TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN
+            ('queued', 'running', 'done', 'failed', 'cancelled')),
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        result TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT {NOW},
+        started_at TEXT,
+        finished_at TEXT
+    )""",
+    "CREATE INDEX tasks_status ON tasks(status, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("0001_foundation", FOUNDATION),
+    ("0002_vectors", VECTORS),
+    ("0003_runs", RUNS),
+    ("0004_tasks", TASKS),
+)
+
+_LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
+    name TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL DEFAULT {NOW}
+)"""
+
+
+def known_migrations() -> list[str]:
+    return [name for name, _ in MIGRATIONS]
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if exists is None:
+        return []
+    return [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def check_migrations(conn: sqlite3.Connection) -> None:
+    """Refuse a database that records migrations this version of corpuscope does not know."""
+    unknown = sorted(set(applied_migrations(conn)) - set(known_migrations()))
+    if unknown:
+        raise ProjectError(
+            "This project was made by a newer version of corpuscope "
+            f"(it has schema migration {unknown[-1]!r}); upgrade corpuscope to open it."
+        )
+
+
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply missing migrations inside the caller's write transaction; return their names."""
+    check_migrations(conn)
+    conn.execute(_LEDGER)
+    done = set(applied_migrations(conn))
+    applied = []
+    for name, statements in MIGRATIONS:
+        if name in done:
+            continue
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+        applied.append(name)
+    return applied

@@ -1,0 +1,194 @@
+"""Clustering runs: groups with scores and ranked members, nested under a group of a parent run.
+
+Runs are exploration: they can be listed, reopened and discarded (a discarded run takes its
+nested runs with it). Saving a run turns it into a tag property; the run remembers which.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpuscope.errors import NotFound
+
+
+@dataclass(frozen=True)
+class NewGroup:
+    """A group to store: members ordered typical -> odd, with their per-image scores."""
+
+    kind: str
+    score: float | None
+    members: Sequence[int]
+    member_scores: Sequence[float]
+    name: str | None = None
+    stability: float | None = None
+
+
+@dataclass(frozen=True)
+class NewRun:
+    algorithm: str
+    params: dict[str, Any]
+    seed: int | None
+    vector_set_id: int | None
+    scope: dict[str, Any]
+    n_images: int
+    seconds: float
+    groups: Sequence[NewGroup]
+    parent_run_id: int | None = None
+    parent_group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    id: int
+    run_id: int
+    rank: int
+    kind: str
+    name: str | None
+    score: float | None
+    stability: float | None
+    size: int
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    parent_run_id: int | None
+    parent_group_id: int | None
+    algorithm: str
+    params: dict[str, Any]
+    seed: int | None
+    vector_set_id: int | None
+    scope: dict[str, Any]
+    n_images: int
+    seconds: float | None
+    saved_property_id: int | None
+    created_at: str
+    groups: tuple[GroupRecord, ...] = field(default=())
+
+
+def save_run(conn: sqlite3.Connection, run: NewRun) -> int:
+    """Store a run with its groups (ranked in the given order) and members; return its id."""
+    row = conn.execute(
+        """INSERT INTO runs (parent_run_id, parent_group_id, algorithm, params, seed,
+               vector_set_id, scope, n_images, seconds)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        (
+            run.parent_run_id,
+            run.parent_group_id,
+            run.algorithm,
+            json.dumps(run.params),
+            run.seed,
+            run.vector_set_id,
+            json.dumps(run.scope),
+            run.n_images,
+            run.seconds,
+        ),
+    ).fetchone()
+    run_id = int(row[0])
+    for rank, group in enumerate(run.groups):
+        group_id = conn.execute(
+            """INSERT INTO run_groups (run_id, rank, kind, name, score, stability, size)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            (
+                run_id,
+                rank,
+                group.kind,
+                group.name,
+                group.score,
+                group.stability,
+                len(group.members),
+            ),
+        ).fetchone()[0]
+        conn.executemany(
+            "INSERT INTO run_members (group_id, image_id, rank, score) VALUES (?, ?, ?, ?)",
+            (
+                (group_id, int(image_id), position, float(score))
+                for position, (image_id, score) in enumerate(
+                    zip(group.members, group.member_scores, strict=True)
+                )
+            ),
+        )
+    return run_id
+
+
+def _run(row: sqlite3.Row, groups: tuple[GroupRecord, ...] = ()) -> RunRecord:
+    return RunRecord(
+        row["id"],
+        row["parent_run_id"],
+        row["parent_group_id"],
+        row["algorithm"],
+        json.loads(row["params"]),
+        row["seed"],
+        row["vector_set_id"],
+        json.loads(row["scope"]),
+        row["n_images"],
+        row["seconds"],
+        row["saved_property_id"],
+        row["created_at"],
+        groups,
+    )
+
+
+def load_run(conn: sqlite3.Connection, run_id: int) -> RunRecord:
+    row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no clustering run {run_id} in this project.")
+    groups = tuple(
+        GroupRecord(*tuple(g))
+        for g in conn.execute(
+            "SELECT id, run_id, rank, kind, name, score, stability, size FROM run_groups "
+            "WHERE run_id = ? ORDER BY rank",
+            (run_id,),
+        )
+    )
+    return _run(row, groups)
+
+
+def list_runs(conn: sqlite3.Connection) -> list[RunRecord]:
+    """Every run (without groups), oldest first."""
+    return [_run(row) for row in conn.execute("SELECT * FROM runs ORDER BY id")]
+
+
+def list_child_runs(conn: sqlite3.Connection, run_id: int) -> list[RunRecord]:
+    rows = conn.execute("SELECT id FROM runs WHERE parent_run_id = ? ORDER BY id", (run_id,))
+    return [load_run(conn, row[0]) for row in rows.fetchall()]
+
+
+def load_group(conn: sqlite3.Connection, group_id: int) -> GroupRecord:
+    row = conn.execute(
+        "SELECT id, run_id, rank, kind, name, score, stability, size FROM run_groups WHERE id = ?",
+        (group_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"There is no cluster {group_id} in this project.")
+    return GroupRecord(*tuple(row))
+
+
+def load_members(conn: sqlite3.Connection, group_id: int) -> list[tuple[int, float]]:
+    """(image id, image score) of a group, typical -> odd."""
+    rows = conn.execute(
+        "SELECT image_id, score FROM run_members WHERE group_id = ? ORDER BY rank", (group_id,)
+    )
+    return [(int(r[0]), float(r[1]) if r[1] is not None else 0.0) for r in rows]
+
+
+def delete_run(conn: sqlite3.Connection, run_id: int) -> None:
+    """Discard a run and every run nested under it."""
+    load_run(conn, run_id)
+    conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+
+def rename_group(conn: sqlite3.Connection, group_id: int, name: str | None) -> None:
+    load_group(conn, group_id)
+    conn.execute("UPDATE run_groups SET name = ? WHERE id = ?", (name, group_id))
+
+
+def mark_run_saved(conn: sqlite3.Connection, run_ids: Sequence[int], property_id: int) -> None:
+    conn.executemany(
+        "UPDATE runs SET saved_property_id = ? WHERE id = ?",
+        ((property_id, run_id) for run_id in run_ids),
+    )

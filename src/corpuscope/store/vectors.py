@@ -1,0 +1,188 @@
+"""Image vectors: one set per (model, version), one float32 row per image.
+
+SQLite holds the vectors (the source of truth, written batch by batch); a cache file per set
+and revision (``cache/vectors-<set>-r<revision>.npy``) lets a million vectors load as one
+contiguous ``(n, d)`` array in about a second instead of being read row by row.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from corpuscope.errors import NotFound
+
+
+@dataclass(frozen=True)
+class VectorSet:
+    id: int
+    model: str
+    version: str
+    dim: int
+    preprocessing: str
+    runtime: str
+    revision: int
+    created_at: str
+
+
+def _vector_set(row: sqlite3.Row) -> VectorSet:
+    return VectorSet(*(row[key] for key in row.keys()))
+
+
+def save_vector_set(
+    conn: sqlite3.Connection,
+    *,
+    model: str,
+    version: str,
+    dim: int,
+    preprocessing: str,
+    runtime: str,
+) -> VectorSet:
+    """Get or create the set of a model version (the runtime is updated: it does not change results)."""
+    conn.execute(
+        """INSERT INTO vector_sets (model, version, dim, preprocessing, runtime)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (model, version) DO UPDATE SET runtime = excluded.runtime""",
+        (model, version, dim, preprocessing, runtime),
+    )
+    row = conn.execute(
+        "SELECT * FROM vector_sets WHERE model = ? AND version = ?", (model, version)
+    ).fetchone()
+    return _vector_set(row)
+
+
+def find_vector_set(conn: sqlite3.Connection, model: str) -> VectorSet | None:
+    """The newest set of a model (an older version's vectors are never mixed in)."""
+    row = conn.execute(
+        "SELECT * FROM vector_sets WHERE model = ? ORDER BY id DESC LIMIT 1", (model,)
+    ).fetchone()
+    return None if row is None else _vector_set(row)
+
+
+def load_vector_set(conn: sqlite3.Connection, model: str) -> VectorSet:
+    found = find_vector_set(conn, model)
+    if found is None:
+        raise NotFound(
+            f"This project has no vectors for the model {model}; "
+            f"compute them with `corpuscope vectors PROJECT --model {model}`."
+        )
+    return found
+
+
+def list_vector_sets(conn: sqlite3.Connection) -> list[tuple[VectorSet, int]]:
+    """Every set with its vector count."""
+    rows = conn.execute(
+        """SELECT vector_sets.*, (SELECT COUNT(*) FROM vectors WHERE set_id = vector_sets.id) AS n
+           FROM vector_sets ORDER BY id"""
+    ).fetchall()
+    return [(VectorSet(*tuple(row)[:-1]), int(row["n"])) for row in rows]
+
+
+def save_vectors(
+    conn: sqlite3.Connection,
+    vector_set: VectorSet,
+    ids: npt.NDArray[np.int64],
+    vectors: npt.NDArray[np.float32],
+    failures: Sequence[tuple[int, str]] = (),
+) -> None:
+    """Store one batch of vectors (and of images that could not be embedded)."""
+    rows = np.ascontiguousarray(vectors, dtype=np.float32)
+    conn.executemany(
+        "INSERT OR REPLACE INTO vectors (set_id, image_id, vector) VALUES (?, ?, ?)",
+        ((vector_set.id, int(i), rows[k].tobytes()) for k, i in enumerate(ids)),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO vector_failures (set_id, image_id, reason) VALUES (?, ?, ?)",
+        ((vector_set.id, int(i), reason) for i, reason in failures),
+    )
+    conn.execute("UPDATE vector_sets SET revision = revision + 1 WHERE id = ?", (vector_set.id,))
+
+
+def list_images_without_vectors(
+    conn: sqlite3.Connection, vector_set_id: int | None
+) -> list[tuple[int, str, str, str]]:
+    """(image id, sha1, folder path, relative path of one ok file) for images still to embed."""
+    rows = conn.execute(
+        """SELECT images.id, images.sha1, folders.path, files.path FROM images
+           JOIN files ON files.id = (
+               SELECT id FROM files WHERE image_id = images.id AND status = 'ok' ORDER BY id LIMIT 1)
+           JOIN folders ON folders.id = files.folder_id
+           WHERE NOT EXISTS (SELECT 1 FROM vectors WHERE set_id = ? AND image_id = images.id)
+             AND NOT EXISTS (SELECT 1 FROM vector_failures WHERE set_id = ? AND image_id = images.id)
+           ORDER BY images.id""",
+        (vector_set_id, vector_set_id),
+    )
+    return [tuple(row) for row in rows]
+
+
+def list_vector_failures(conn: sqlite3.Connection, vector_set_id: int) -> list[tuple[int, str]]:
+    rows = conn.execute(
+        "SELECT image_id, reason FROM vector_failures WHERE set_id = ? ORDER BY image_id",
+        (vector_set_id,),
+    )
+    return [tuple(row) for row in rows]
+
+
+def load_vectors(
+    conn: sqlite3.Connection, vector_set: VectorSet, cache_dir: Path | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """All vectors of a set as ``(ids (n,) int64 sorted, X (n, d) float32 contiguous)``."""
+    revision = conn.execute(
+        "SELECT revision FROM vector_sets WHERE id = ?", (vector_set.id,)
+    ).fetchone()[0]
+    cached = _cache_paths(cache_dir, vector_set.id, revision) if cache_dir else None
+    if cached and cached[0].exists() and cached[1].exists():
+        return np.load(cached[0]), np.load(cached[1])
+    ids, X = _read_vectors(conn, vector_set)
+    if cached:
+        _write_cache(cached, ids, X, cache_dir, vector_set.id)
+    return ids, X
+
+
+def _read_vectors(
+    conn: sqlite3.Connection, vector_set: VectorSet
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    cursor = conn.execute(
+        "SELECT image_id, vector FROM vectors WHERE set_id = ? ORDER BY image_id", (vector_set.id,)
+    )
+    ids: list[int] = []
+    blobs: list[bytes] = []
+    while rows := cursor.fetchmany(65536):
+        for image_id, blob in rows:
+            ids.append(image_id)
+            blobs.append(blob)
+    X = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), vector_set.dim)
+    return np.asarray(ids, dtype=np.int64), X.copy()
+
+
+def _cache_paths(cache_dir: Path, set_id: int, revision: int) -> tuple[Path, Path]:
+    stem = f"vectors-{set_id}-r{revision}"
+    return cache_dir / f"{stem}.ids.npy", cache_dir / f"{stem}.npy"
+
+
+def _write_cache(
+    paths: tuple[Path, Path],
+    ids: npt.NDArray[np.int64],
+    X: npt.NDArray[np.float32],
+    cache_dir: Path | None,
+    set_id: int,
+) -> None:
+    """Write the cache atomically and drop older revisions of the same set."""
+    assert cache_dir is not None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for stale in cache_dir.glob(f"vectors-{set_id}-r*.npy"):
+            stale.unlink(missing_ok=True)
+        for path, array in zip(paths, (ids, X), strict=True):
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                np.save(handle, array)
+            os.replace(temporary, path)
+    except OSError:
+        pass  # the cache only saves time; the database stays the source of truth

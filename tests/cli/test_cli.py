@@ -1,0 +1,90 @@
+"""The command line, run as a user runs it: a real subprocess of the installed script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "corpuscope"]
+
+
+def run(*args: object, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=300)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_every_command_has_help() -> None:
+    top = run("--help").stdout
+    for command in (
+        "init",
+        "import",
+        "status",
+        "export",
+        "import-csv",
+        "property",
+        "tag",
+        "undo",
+        "redo",
+        "demo",
+    ):
+        assert command in top
+        assert run(*command.split(), "--help").stdout.strip()
+    for command in ("create", "list", "rename", "delete", "set", "clear"):
+        assert "Usage" in run("property", command, "--help").stdout
+    for command in ("create", "list", "rename", "recolor", "parent", "delete", "merge"):
+        assert "Usage" in run("tag", command, "--help").stdout
+
+
+def test_import_status_tag_export_and_undo(tmp_path: Path, write_image) -> None:
+    for seed in range(3):
+        write_image(tmp_path / "photos" / f"{seed}.jpg", seed=seed)
+    (tmp_path / "photos" / "broken.jpg").write_text("not a picture")
+    project = tmp_path / "project"
+    out = run("import", project, tmp_path / "photos").stdout
+    assert "3 new" not in out and "4 new" in out and "1 errors" in out
+    status = json.loads(run("status", project, "--json").stdout)
+    assert (status["images"], status["errors"]) == (3, 1)
+    assert "not an image" in status["error_files"][0]["reason"]
+    text = run("status", project).stdout
+    assert "broken.jpg: not an image" in text
+    run("property", "create", project, "Subject", "--type", "multi_tags")
+    run("tag", "create", project, "Subject", "Animal")
+    run("tag", "create", project, "Subject", "Cat", "--parent", "Animal")
+    run("property", "set", project, "Subject", "Cat", "--images", "1-2")
+    exported = run("export", project).stdout
+    assert exported.count("Animal>Cat") == 2
+    run("undo", project)
+    assert "Animal>Cat" not in run("export", project).stdout
+    assert "Redid" in run("redo", project).stdout
+    tree = run("tag", "list", project, "Subject").stdout.splitlines()
+    assert tree[0].startswith("Animal") and tree[1].startswith("  Cat")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("status", "{tmp}/nowhere"), "not a corpuscope project"),
+        (("import", "{tmp}/p", "{tmp}/no-such-folder"), "does not exist"),
+        (("tag", "parent", "{project}", "Subject", "Animal", "Cat"), "cycle"),
+        (("property", "create", "{project}", "X", "--type", "fuzzy"), "Unknown property type"),
+        (("property", "set", "{project}", "Subject", "Cat", "--images", "1,x"), "not an id"),
+        (("import-csv", "{project}", "{tmp}/missing.csv"), "There is no file"),
+    ],
+)
+def test_user_errors_print_one_sentence_and_exit_non_zero(tmp_path: Path, args, message) -> None:
+    project = tmp_path / "project"
+    run("init", project)
+    run("property", "create", project, "Subject")
+    run("tag", "create", project, "Subject", "Animal")
+    run("tag", "create", project, "Subject", "Cat", "--parent", "Animal")
+    result = run(*(a.format(tmp=tmp_path, project=project) for a in args), ok=False)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

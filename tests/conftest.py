@@ -1,0 +1,93 @@
+"""Shared fixtures: real project folders and real image files, generated in ``tmp_path``."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from corpuscope.store.db import Project, create_project
+
+ImageWriter = Callable[..., Path]
+
+
+def picture(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
+    """A structured picture (gradient, blobs, stripes) that differs clearly from seed to seed."""
+    rng = np.random.default_rng(seed)
+    width, height = size
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    base = rng.uniform(0, 255, 3)
+    slope = rng.uniform(-1, 1, (3, 2))
+    rgb = np.stack(
+        [
+            base[c] + slope[c, 0] * xx * 255 / width + slope[c, 1] * yy * 255 / height
+            for c in range(3)
+        ],
+        axis=-1,
+    )
+    for _ in range(4):
+        cx, cy = rng.uniform(0, width), rng.uniform(0, height)
+        radius = rng.uniform(0.1, 0.3) * min(size)
+        mask = (xx - cx) ** 2 + (yy - cy) ** 2 < radius**2
+        rgb[mask] = rng.uniform(0, 255, 3)
+    period = rng.uniform(8, 40)
+    rgb += 30 * np.sin(xx / period)[..., None]
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+
+
+@pytest.fixture
+def write_image() -> ImageWriter:
+    """``write_image(path, seed=0, size=(320, 240), format=None, orientation=None)``."""
+
+    def write(
+        path: Path,
+        seed: int = 0,
+        size: tuple[int, int] = (320, 240),
+        format: str | None = None,
+        orientation: int | None = None,
+        quality: int = 90,
+    ) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image = picture(seed, size)
+        kwargs: dict[str, object] = {}
+        fmt = format or Image.registered_extensions()[path.suffix.lower()]
+        if fmt == "JPEG":
+            kwargs["quality"] = quality
+        if orientation is not None:
+            exif = Image.Exif()
+            exif[0x0112] = orientation
+            kwargs["exif"] = exif
+        image.save(path, fmt, **kwargs)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    handle = create_project(tmp_path / "project")
+    yield handle
+    handle.close()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb)."""
+    buffer = io.BytesIO()
+    Image.new("1", (8, 8)).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    ihdr = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return bytes(data)
+
+
+@pytest.fixture
+def claiming_png() -> Callable[[int, int], bytes]:
+    """``claiming_png(w, h)``: PNG bytes whose header claims w x h pixels."""
+    return png_claiming
