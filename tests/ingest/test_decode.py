@@ -34,13 +34,14 @@ def test_exif_orientation_swaps_the_header_and_rotates_the_pixels(
     data = write_image(tmp_path / "a.jpg", size=(400, 200), orientation=6).read_bytes()
     image = open_image(data)
     assert read_header(image).width == 200 and read_header(image).height == 400
-    assert decode_rgb(image, target=128).size == (200, 400)
+    width, height = decode_rgb(image, target=128).size
+    assert height == 2 * width and height >= 128
 
 
 def test_draft_mode_decodes_large_jpegs_at_a_reduced_scale(tmp_path: Path, write_image) -> None:
     data = write_image(tmp_path / "a.jpg", size=(2400, 1600)).read_bytes()
     decoded = decode_rgb(open_image(data), target=512)
-    assert 512 <= max(decoded.size) <= 1200
+    assert decoded.size == (600, 400)  # libjpeg decoded at 1/4 scale: long side still >= 512
     assert decoded.mode == "RGB"
 
 

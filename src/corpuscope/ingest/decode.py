@@ -93,15 +93,22 @@ def decode_rgb(image: Image.Image, *, target: int) -> Image.Image:
     """
     try:
         if image.format == "JPEG":
-            image.draft("RGB", (target, target))
+            image.draft("RGB", _draft_box(image.size, target))
         image.load()
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
         return _to_rgb(image)
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as error:
         message = str(error)
         if "truncated" in message or isinstance(error, EOFError):
             raise BadImage("truncated image data (the file is cut short)") from None
         raise BadImage(f"damaged image data ({message or type(error).__name__})") from None
+
+
+def _draft_box(size: tuple[int, int], target: int) -> tuple[int, int]:
+    """The smallest size draft mode may decode to so that the long side stays >= ``target``."""
+    width, height = size
+    scale = target / max(width, height)
+    return (max(1, int(width * scale)), max(1, int(height * scale)))
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

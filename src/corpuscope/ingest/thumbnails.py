@@ -38,11 +38,12 @@ def write_thumbnails(image: Image.Image, thumbs_dir: Path, sha1: str) -> Image.I
 
 
 def _shrink(image: Image.Image, size: int) -> Image.Image:
-    if max(image.size) <= size:
+    width, height = image.size
+    if max(width, height) <= size:
         return image
-    copy = image.copy()
-    copy.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
-    return copy
+    scale = size / max(width, height)
+    box = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(box, Image.Resampling.BICUBIC, reducing_gap=2.0)
 
 
 def _save(image: Image.Image, path: Path) -> None:
