@@ -92,6 +92,8 @@ def run_vectors(
                 break
     finally:
         batches.close()
+    if done:  # build the load cache now, while the user is waiting anyway
+        vecstore.load_vectors(project.read(), vector_set, project.cache_dir)
     seconds = time.perf_counter() - started
     return VectorSummary(embedder.name, done - failed, failed, already, seconds, cancelled)
 

@@ -132,13 +132,17 @@ def list_vector_failures(conn: sqlite3.Connection, vector_set_id: int) -> list[t
 def load_vectors(
     conn: sqlite3.Connection, vector_set: VectorSet, cache_dir: Path | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-    """All vectors of a set as ``(ids (n,) int64 sorted, X (n, d) float32 contiguous)``."""
+    """All vectors of a set as ``(ids (n,) int64 sorted, X (n, d) float32 contiguous)``.
+
+    With a ``cache_dir``, ``X`` is a read-only memory map of the cache file.
+    """
     revision = conn.execute(
         "SELECT revision FROM vector_sets WHERE id = ?", (vector_set.id,)
     ).fetchone()[0]
     cached = _cache_paths(cache_dir, vector_set.id, revision) if cache_dir else None
     if cached and cached[0].exists() and cached[1].exists():
-        return np.load(cached[0]), np.load(cached[1])
+        # Memory-mapped: a million vectors "load" at once; pages are read as they are used.
+        return np.load(cached[0]), np.load(cached[1], mmap_mode="r")
     ids, X = _read_vectors(conn, vector_set)
     if cached:
         _write_cache(cached, ids, X, cache_dir, vector_set.id)
