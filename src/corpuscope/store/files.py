@@ -192,3 +192,15 @@ def locate_file(
             (sha1,),
         ).fetchone()
     return None if row is None else (int(row[0]), int(row[1]))
+
+
+def load_image_paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """Image id -> relative path of one of its files (an ok file first, then the lowest id)."""
+    rows = conn.execute(
+        """SELECT image_id, path FROM files WHERE image_id IS NOT NULL
+           ORDER BY image_id, status != 'ok', id"""
+    )
+    paths: dict[int, str] = {}
+    for image_id, path in rows:
+        paths.setdefault(image_id, path)
+    return paths

@@ -1,0 +1,129 @@
+"""Clustering commands: cluster, duplicates, runs, save, discard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corpuscope.cli.app import app, opened, print_json
+from corpuscope.errors import InvalidInput
+from corpuscope.services import runs as runsvc
+from corpuscope.services.clustering import run_clustering
+from corpuscope.services.runs import RunView
+from corpuscope.store.db import Project
+from corpuscope.store.files import load_image_paths
+
+ProjectArg = Annotated[Path, typer.Argument(help="The project folder.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document: the run and its groups.")]
+
+
+def _within(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        run, group = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise InvalidInput(f"--within takes RUN:GROUP, like 3:17, not {text!r}.") from None
+    return run, group
+
+
+def run_document(project: Project, view: RunView) -> dict[str, Any]:
+    paths = load_image_paths(project.read())
+    run = view.run
+    return {
+        "run": run.id,
+        "algorithm": run.algorithm,
+        "params": run.params,
+        "seed": run.seed,
+        "parent_run": run.parent_run_id,
+        "parent_group": run.parent_group_id,
+        "images": run.n_images,
+        "groups": [
+            {
+                "id": group.id,
+                "name": group.label,
+                "kind": group.kind,
+                "score": group.score,
+                "stability": group.stability,
+                "size": group.size,
+                "image_ids": [image_id for image_id, _ in group.members],
+                "paths": [paths.get(image_id, "") for image_id, _ in group.members],
+            }
+            for group in view.groups
+        ],
+    }
+
+
+def _print_run(project: Project, view: RunView, as_json: bool) -> None:
+    if as_json:
+        print_json(run_document(project, view))
+        return
+    run = view.run
+    typer.echo(f"Run {run.id}: {run.algorithm}, {len(view.groups)} groups over {run.n_images} images "
+               f"({run.seconds or 0:.2f} s)")
+    for group in view.groups:
+        score = f"score {group.score:5.1f}" if group.score is not None else "         "
+        stable = f"  stability {group.stability:.2f}" if group.stability is not None else ""
+        typer.echo(f"  [{group.id:>5}] {group.label:<24} {group.size:>6} images  {score}{stable}")
+
+
+@app.command()
+def cluster(
+    project: ProjectArg,
+    k: Annotated[int, typer.Option("--k", help="Number of clusters; -1 chooses it automatically.")] = -1,
+    model: Annotated[str | None, typer.Option(help="Vectors of this model (default: efficientnet-lite0).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (clustering is not deterministic otherwise).")] = 0,
+    within: Annotated[str | None, typer.Option(help="Cluster one group of an earlier run: RUN:GROUP.")] = None,
+    stability: Annotated[bool, typer.Option(help="Also measure how reproducible each cluster is.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cluster the project's images (or one group of an earlier run) and record the run."""
+    with opened(project) as handle:
+        view = run_clustering(handle, k=k, model=model, seed=seed, within=_within(within), stability=stability)
+        _print_run(handle, view, as_json)
+
+
+@app.command()
+def runs(
+    project: ProjectArg,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the clustering runs, nested runs indented under their parent."""
+    with opened(project) as handle:
+        found = runsvc.list_runs(handle)
+    if as_json:
+        print_json([vars(run) for run in found])
+        return
+    depth: dict[int, int] = {}
+    for run in found:
+        depth[run.id] = depth.get(run.parent_run_id or -1, -1) + 1
+        indent = "  " * depth[run.id]
+        where = f" in group {run.parent_group_id}" if run.parent_group_id else ""
+        saved = f", saved as property {run.saved_property_id}" if run.saved_property_id else ""
+        typer.echo(f"{indent}run {run.id}: {run.algorithm} {run.params}{where}, {run.n_images} images{saved}")
+
+
+@app.command()
+def save(
+    project: ProjectArg,
+    run: Annotated[int, typer.Argument(help="The run to save, with the runs nested under it.")],
+    flat: Annotated[bool, typer.Option("--flat", help="Only the leaf groups, no parent tags.")] = False,
+    name: Annotated[str | None, typer.Option(help="Property name (default: Clustering, made unique).")] = None,
+) -> None:
+    """Save a run as a tag property whose tags mirror the nesting (one undo step)."""
+    with opened(project) as handle:
+        prop = runsvc.save_run(handle, run, flat=flat, name=name)
+    typer.echo(f"Saved run {run} as the property {prop.name!r} (id {prop.id}).")
+
+
+@app.command()
+def discard(
+    project: ProjectArg,
+    run: Annotated[int, typer.Argument(help="The run to forget, with the runs nested under it.")],
+) -> None:
+    """Discard a run (saved properties are kept)."""
+    with opened(project) as handle:
+        runsvc.discard_run(handle, run)
+    typer.echo(f"Discarded run {run}.")
