@@ -11,9 +11,10 @@ from corpuscope.cli.app import app, opened, print_json
 from corpuscope.errors import InvalidInput
 from corpuscope.services import runs as runsvc
 from corpuscope.services.clustering import run_clustering
+from corpuscope.services.duplicates import run_duplicates
 from corpuscope.services.runs import RunView
 from corpuscope.store.db import Project
-from corpuscope.store.files import load_image_paths
+from corpuscope.store.files import load_image_files, load_image_paths
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document: the run and its groups.")]
@@ -31,6 +32,7 @@ def _within(text: str | None) -> tuple[int, int] | None:
 
 def run_document(project: Project, view: RunView) -> dict[str, Any]:
     paths = load_image_paths(project.read())
+    files = load_image_files(project.read())
     run = view.run
     return {
         "run": run.id,
@@ -47,9 +49,11 @@ def run_document(project: Project, view: RunView) -> dict[str, Any]:
                 "kind": group.kind,
                 "score": group.score,
                 "stability": group.stability,
+                "similarity": group.similarity,
                 "size": group.size,
                 "image_ids": [image_id for image_id, _ in group.members],
                 "paths": [paths.get(image_id, "") for image_id, _ in group.members],
+                "files": [files.get(image_id, []) for image_id, _ in group.members],
             }
             for group in view.groups
         ],
@@ -61,8 +65,10 @@ def _print_run(project: Project, view: RunView, as_json: bool) -> None:
         print_json(run_document(project, view))
         return
     run = view.run
-    typer.echo(f"Run {run.id}: {run.algorithm}, {len(view.groups)} groups over {run.n_images} images "
-               f"({run.seconds or 0:.2f} s)")
+    typer.echo(
+        f"Run {run.id}: {run.algorithm}, {len(view.groups)} groups over {run.n_images} images "
+        f"({run.seconds or 0:.2f} s)"
+    )
     for group in view.groups:
         score = f"score {group.score:5.1f}" if group.score is not None else "         "
         stable = f"  stability {group.stability:.2f}" if group.stability is not None else ""
@@ -72,16 +78,42 @@ def _print_run(project: Project, view: RunView, as_json: bool) -> None:
 @app.command()
 def cluster(
     project: ProjectArg,
-    k: Annotated[int, typer.Option("--k", help="Number of clusters; -1 chooses it automatically.")] = -1,
-    model: Annotated[str | None, typer.Option(help="Vectors of this model (default: efficientnet-lite0).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (clustering is not deterministic otherwise).")] = 0,
-    within: Annotated[str | None, typer.Option(help="Cluster one group of an earlier run: RUN:GROUP.")] = None,
-    stability: Annotated[bool, typer.Option(help="Also measure how reproducible each cluster is.")] = False,
+    k: Annotated[
+        int, typer.Option("--k", help="Number of clusters; -1 chooses it automatically.")
+    ] = -1,
+    model: Annotated[
+        str | None, typer.Option(help="Vectors of this model (default: efficientnet-lite0).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (clustering is not deterministic otherwise).")
+    ] = 0,
+    within: Annotated[
+        str | None, typer.Option(help="Cluster one group of an earlier run: RUN:GROUP.")
+    ] = None,
+    stability: Annotated[
+        bool, typer.Option(help="Also measure how reproducible each cluster is.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Cluster the project's images (or one group of an earlier run) and record the run."""
     with opened(project) as handle:
-        view = run_clustering(handle, k=k, model=model, seed=seed, within=_within(within), stability=stability)
+        view = run_clustering(
+            handle, k=k, model=model, seed=seed, within=_within(within), stability=stability
+        )
+        _print_run(handle, view, as_json)
+
+
+@app.command()
+def duplicates(
+    project: ProjectArg,
+    threshold: Annotated[
+        float | None, typer.Option(help="Similarity from 0 to 1 (default: the documented default).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find near-duplicate groups (exact copies always) and record them as a run."""
+    with opened(project) as handle:
+        view = run_duplicates(handle, threshold=threshold)
         _print_run(handle, view, as_json)
 
 
@@ -102,15 +134,21 @@ def runs(
         indent = "  " * depth[run.id]
         where = f" in group {run.parent_group_id}" if run.parent_group_id else ""
         saved = f", saved as property {run.saved_property_id}" if run.saved_property_id else ""
-        typer.echo(f"{indent}run {run.id}: {run.algorithm} {run.params}{where}, {run.n_images} images{saved}")
+        typer.echo(
+            f"{indent}run {run.id}: {run.algorithm} {run.params}{where}, {run.n_images} images{saved}"
+        )
 
 
 @app.command()
 def save(
     project: ProjectArg,
     run: Annotated[int, typer.Argument(help="The run to save, with the runs nested under it.")],
-    flat: Annotated[bool, typer.Option("--flat", help="Only the leaf groups, no parent tags.")] = False,
-    name: Annotated[str | None, typer.Option(help="Property name (default: Clustering, made unique).")] = None,
+    flat: Annotated[
+        bool, typer.Option("--flat", help="Only the leaf groups, no parent tags.")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option(help="Property name (default: Clustering, made unique).")
+    ] = None,
 ) -> None:
     """Save a run as a tag property whose tags mirror the nesting (one undo step)."""
     with opened(project) as handle:

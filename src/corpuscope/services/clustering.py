@@ -37,7 +37,7 @@ class RunInput:
 
     ids: npt.NDArray[np.int64]
     X: npt.NDArray[np.float32]
-    vector_set: VectorSet
+    vector_set: VectorSet | None
     scope: dict[str, Any]
     parent_run_id: int | None = None
     parent_group_id: int | None = None
@@ -52,7 +52,9 @@ def resolve_input(
 ) -> RunInput:
     """The images to cluster: one group of an earlier run, a list of images, or all images."""
     if within is not None and image_ids is not None:
-        raise InvalidInput("Cluster either a group of an earlier run or a list of images, not both.")
+        raise InvalidInput(
+            "Cluster either a group of an earlier run or a list of images, not both."
+        )
     if within is None:
         ids, X, vector_set = load_project_vectors(project, model, image_ids=image_ids)
         scope = {"kind": "all"} if image_ids is None else {"kind": "images", "count": len(ids)}
@@ -112,10 +114,10 @@ def run_clustering(
         for group in result.groups
     ]
     params = {"k": k, "method": result.algorithm, "stability": stability, "found": len(groups)}
-    return _record(project, "kmeans" if k > 0 else "auto", params, seed, data, groups, seconds)
+    return record_run(project, "kmeans" if k > 0 else "auto", params, seed, data, groups, seconds)
 
 
-def _record(
+def record_run(
     project: Project,
     algorithm: str,
     params: dict[str, Any],
@@ -124,11 +126,12 @@ def _record(
     groups: Sequence[NewGroup],
     seconds: float,
 ) -> RunView:
+    """Store a computed run and return it as the user sees it."""
     run = NewRun(
         algorithm,
         params,
         seed,
-        data.vector_set.id,
+        data.vector_set.id if data.vector_set else None,
         data.scope,
         len(data.ids),
         seconds,

@@ -35,6 +35,7 @@ class GroupView:
     label: str  # the name shown (and saved as a tag): the group's name or a numbered default
     score: float | None
     stability: float | None
+    similarity: float | None
     size: int
     members: tuple[tuple[int, float], ...]  # (image id, image score), typical -> odd
     child_run_ids: tuple[int, ...]
@@ -67,6 +68,7 @@ def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
             _label(group, prefix),
             group.score,
             group.stability,
+            group.similarity,
             group.size,
             tuple(runstore.load_members(conn, group.id)) if members else (),
             tuple(children.get(group.id, [])),

@@ -204,3 +204,25 @@ def load_image_paths(conn: sqlite3.Connection) -> dict[int, str]:
     for image_id, path in rows:
         paths.setdefault(image_id, path)
     return paths
+
+
+def load_image_files(conn: sqlite3.Connection) -> dict[int, list[str]]:
+    """Image id -> relative paths of all its ok files."""
+    rows = conn.execute(
+        "SELECT image_id, path FROM files WHERE status = 'ok' AND image_id IS NOT NULL "
+        "ORDER BY image_id, id"
+    )
+    found: dict[int, list[str]] = {}
+    for image_id, path in rows:
+        found.setdefault(image_id, []).append(path)
+    return found
+
+
+def load_fingerprints(conn: sqlite3.Connection) -> tuple[list[int], list[bytes]]:
+    """(image ids, fingerprint bytes) of the images that have an ok file, by id."""
+    rows = conn.execute(
+        """SELECT id, fingerprint FROM images WHERE fingerprint IS NOT NULL
+           AND EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id AND status = 'ok')
+           ORDER BY id"""
+    ).fetchall()
+    return [row[0] for row in rows], [row[1] for row in rows]

@@ -151,6 +151,7 @@ RUNS = (
         name TEXT,
         score REAL,
         stability REAL,
+        similarity REAL,
         size INTEGER NOT NULL
     )""",
     "CREATE INDEX run_groups_run ON run_groups(run_id, rank)",

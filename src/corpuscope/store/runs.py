@@ -25,6 +25,7 @@ class NewGroup:
     member_scores: Sequence[float]
     name: str | None = None
     stability: float | None = None
+    similarity: float | None = None  # lowest pairwise similarity inside (near-duplicates)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class GroupRecord:
     name: str | None
     score: float | None
     stability: float | None
+    similarity: float | None
     size: int
 
 
@@ -91,8 +93,8 @@ def save_run(conn: sqlite3.Connection, run: NewRun) -> int:
     run_id = int(row[0])
     for rank, group in enumerate(run.groups):
         group_id = conn.execute(
-            """INSERT INTO run_groups (run_id, rank, kind, name, score, stability, size)
-               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            """INSERT INTO run_groups (run_id, rank, kind, name, score, stability, similarity, size)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (
                 run_id,
                 rank,
@@ -100,6 +102,7 @@ def save_run(conn: sqlite3.Connection, run: NewRun) -> int:
                 group.name,
                 group.score,
                 group.stability,
+                group.similarity,
                 len(group.members),
             ),
         ).fetchone()[0]
@@ -140,7 +143,7 @@ def load_run(conn: sqlite3.Connection, run_id: int) -> RunRecord:
     groups = tuple(
         GroupRecord(*tuple(g))
         for g in conn.execute(
-            "SELECT id, run_id, rank, kind, name, score, stability, size FROM run_groups "
+            "SELECT id, run_id, rank, kind, name, score, stability, similarity, size FROM run_groups "
             "WHERE run_id = ? ORDER BY rank",
             (run_id,),
         )
@@ -160,7 +163,8 @@ def list_child_runs(conn: sqlite3.Connection, run_id: int) -> list[RunRecord]:
 
 def load_group(conn: sqlite3.Connection, group_id: int) -> GroupRecord:
     row = conn.execute(
-        "SELECT id, run_id, rank, kind, name, score, stability, size FROM run_groups WHERE id = ?",
+        "SELECT id, run_id, rank, kind, name, score, stability, similarity, size FROM run_groups "
+        "WHERE id = ?",
         (group_id,),
     ).fetchone()
     if row is None:

@@ -1,0 +1,67 @@
+"""Near-duplicates on real image files: copies users mean, and pictures they don't."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageOps
+
+from corpuscope.errors import InvalidInput
+from corpuscope.services.duplicates import run_duplicates
+from corpuscope.services.importing import run_import
+from corpuscope.store.files import load_image_paths
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, write_image) -> Path:
+    folder = tmp_path / "in"
+    original = write_image(folder / "vase.jpg", seed=1, size=(800, 600))
+    with Image.open(original) as image:
+        image.resize((400, 300)).save(folder / "vase-half.jpg", quality=90)
+        image.save(folder / "vase-q70.jpg", quality=70)
+        ImageOps.expand(image, border=30, fill=(255, 255, 255)).save(folder / "vase-border.png")
+        image.crop((20, 15, 780, 585)).save(folder / "vase-crop.jpg", quality=90)
+    for seed in range(2, 8):
+        write_image(folder / f"other-{seed}.jpg", seed=seed, size=(800, 600))
+    (folder / "copy").mkdir()
+    (folder / "copy" / "other-2.jpg").write_bytes((folder / "other-2.jpg").read_bytes())
+    return folder
+
+
+def _named(project, view):
+    paths = load_image_paths(project.read())
+    return [sorted(paths[i] for i, _ in group.members) for group in view.groups]
+
+
+def test_resized_reencoded_bordered_and_cropped_copies_land_with_their_original(
+    project, corpus
+) -> None:
+    run_import(project, [corpus])
+    view = run_duplicates(project)
+    groups = _named(project, view)
+    assert [
+        "vase-border.png",
+        "vase-crop.jpg",
+        "vase-half.jpg",
+        "vase-q70.jpg",
+        "vase.jpg",
+    ] in groups
+    assert ["copy/other-2.jpg"] in groups  # two files with identical bytes: one image
+    assert len(groups) == 2
+    near = next(g for g in view.groups if g.size == 5)
+    assert 0.87 <= near.similarity <= 1.0
+    assert view.run.algorithm == "duplicates" and view.run.params["threshold"] == 0.87
+
+
+def test_a_threshold_of_one_keeps_only_identical_content(project, corpus) -> None:
+    run_import(project, [corpus])
+    groups = _named(project, run_duplicates(project, threshold=1.0))
+    assert groups == [["copy/other-2.jpg"]]
+
+
+def test_bad_thresholds_are_refused(project, corpus) -> None:
+    run_import(project, [corpus])
+    for bad in (0.0, 1.5, -1.0):
+        with pytest.raises(InvalidInput, match="between 0 and 1"):
+            run_duplicates(project, threshold=bad)
