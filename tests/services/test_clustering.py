@@ -23,7 +23,9 @@ def vectors(project):
             "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')",
             [(int(i), f"s{i}") for i in ids],
         )
-        vs = vecstore.save_vector_set(conn, model="efficientnet-lite0", version="t", dim=32, preprocessing="", runtime="")
+        vs = vecstore.save_vector_set(
+            conn, model="efficientnet-lite0", version="t", dim=32, preprocessing="", runtime=""
+        )
         vecstore.save_vectors(conn, vs, ids, X)
     return ids, X
 
@@ -60,7 +62,9 @@ def test_nesting_clusters_one_group_and_hangs_the_run_under_it(project, vectors)
     target = root.groups[0]
     nested = run_clustering(project, k=2, within=(root.run.id, target.id))
     assert (nested.run.parent_run_id, nested.run.parent_group_id) == (root.run.id, target.id)
-    assert sorted(i for g in nested.groups for i, _ in g.members) == sorted(i for i, _ in target.members)
+    assert sorted(i for g in nested.groups for i, _ in g.members) == sorted(
+        i for i, _ in target.members
+    )
     assert runs.load_run(project, root.run.id).groups[0].child_run_ids == (nested.run.id,)
     deeper = run_clustering(project, k=-1, within=(nested.run.id, nested.groups[0].id))
     assert deeper.run.scope == {"kind": "group", "run": nested.run.id, "group": nested.groups[0].id}

@@ -26,13 +26,26 @@ def _ok_files(db: Path) -> int:
 
 
 @pytest.mark.slow
-def test_sigkill_mid_import_loses_nothing_committed_and_resumes(tmp_path: Path, write_image) -> None:
+def test_sigkill_mid_import_loses_nothing_committed_and_resumes(
+    tmp_path: Path, write_image
+) -> None:
     total = 240
     for seed in range(total):
         write_image(tmp_path / "in" / f"{seed:03}.jpg", seed=seed, size=(900, 600))
     project = tmp_path / "project"
-    command = [sys.executable, "-m", "corpuscope", "import", str(project), str(tmp_path / "in"),
-               "--batch-size", "10", "--workers", "2", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "corpuscope",
+        "import",
+        str(project),
+        str(tmp_path / "in"),
+        "--batch-size",
+        "10",
+        "--workers",
+        "2",
+        "--quiet",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -49,5 +62,7 @@ def test_sigkill_mid_import_loses_nothing_committed_and_resumes(tmp_path: Path, 
         summary = run_import(handle, [tmp_path / "in"])
         assert summary.skipped >= committed
         assert summary.added + summary.skipped == total
-        rows = handle.read().execute("SELECT COUNT(*), COUNT(DISTINCT image_id) FROM files WHERE status = 'ok'")
+        rows = handle.read().execute(
+            "SELECT COUNT(*), COUNT(DISTINCT image_id) FROM files WHERE status = 'ok'"
+        )
         assert tuple(rows.fetchone()) == (total, total)

@@ -26,15 +26,27 @@ def _run(project, groups, parent=None):
     with project.write() as conn:
         return runstore.save_run(
             conn,
-            NewRun("kmeans", {"k": len(groups)}, 0, None, {"kind": "all"}, sum(len(g.members) for g in groups),
-                   0.1, groups, parent_run_id=parent[0] if parent else None,
-                   parent_group_id=parent[1] if parent else None),
+            NewRun(
+                "kmeans",
+                {"k": len(groups)},
+                0,
+                None,
+                {"kind": "all"},
+                sum(len(g.members) for g in groups),
+                0.1,
+                groups,
+                parent_run_id=parent[0] if parent else None,
+                parent_group_id=parent[1] if parent else None,
+            ),
         )
 
 
 @pytest.fixture
 def tree(project, images):
-    root = _run(project, [_group([1, 2, 3, 4, 5, 6]), _group([7, 8], name="Vases"), _group([9, 10], "outliers")])
+    root = _run(
+        project,
+        [_group([1, 2, 3, 4, 5, 6]), _group([7, 8], name="Vases"), _group([9, 10], "outliers")],
+    )
     first = runs.load_run(project, root).groups[0].id
     child = _run(project, [_group([1, 2, 3]), _group([4, 5, 6])], parent=(root, first))
     grandchild_parent = runs.load_run(project, child).groups[1].id
@@ -51,7 +63,9 @@ def _tag_tree(project, prop_id):
 def _image_tags(project, prop_id):
     rows = project.read().execute(
         "SELECT image_tags.image_id, tags.name FROM image_tags JOIN tags ON tags.id = image_tags.tag_id "
-        "WHERE tags.property_id = ? ORDER BY image_id", (prop_id,))
+        "WHERE tags.property_id = ? ORDER BY image_id",
+        (prop_id,),
+    )
     return dict(rows.fetchall())
 
 
@@ -68,13 +82,25 @@ def test_saving_mirrors_the_nesting_and_tags_each_image_with_its_leaf(project, t
     prop = runs.save_run(project, tree)
     assert (prop.name, prop.type) == ("Clustering", "tag")
     assert _tag_tree(project, prop.id) == {
-        "Cluster 1": [], "Vases": [], "Outliers 3": [],
-        "Cluster 1.1": ["Cluster 1"], "Cluster 1.2": ["Cluster 1"],
-        "Cluster 1.2.1": ["Cluster 1.2"], "Cluster 1.2.2": ["Cluster 1.2"],
+        "Cluster 1": [],
+        "Vases": [],
+        "Outliers 3": [],
+        "Cluster 1.1": ["Cluster 1"],
+        "Cluster 1.2": ["Cluster 1"],
+        "Cluster 1.2.1": ["Cluster 1.2"],
+        "Cluster 1.2.2": ["Cluster 1.2"],
     }
     assert _image_tags(project, prop.id) == {
-        1: "Cluster 1.1", 2: "Cluster 1.1", 3: "Cluster 1.1", 4: "Cluster 1.2.1",
-        5: "Cluster 1.2.2", 6: "Cluster 1.2.2", 7: "Vases", 8: "Vases", 9: "Outliers 3", 10: "Outliers 3",
+        1: "Cluster 1.1",
+        2: "Cluster 1.1",
+        3: "Cluster 1.1",
+        4: "Cluster 1.2.1",
+        5: "Cluster 1.2.2",
+        6: "Cluster 1.2.2",
+        7: "Vases",
+        8: "Vases",
+        9: "Outliers 3",
+        10: "Outliers 3",
     }
     assert runs.load_run(project, tree).run.saved_property_id == prop.id
 
@@ -83,7 +109,13 @@ def test_a_flat_save_keeps_only_the_leaves_and_names_are_made_unique(project, tr
     notes.create_property(project, "Clustering", "text")
     prop = runs.save_run(project, tree, flat=True)
     assert prop.name == "Clustering (2)"
-    assert set(_tag_tree(project, prop.id)) == {"Cluster 1.1", "Cluster 1.2.1", "Cluster 1.2.2", "Vases", "Outliers 3"}
+    assert set(_tag_tree(project, prop.id)) == {
+        "Cluster 1.1",
+        "Cluster 1.2.1",
+        "Cluster 1.2.2",
+        "Vases",
+        "Outliers 3",
+    }
     assert all(parents == [] for parents in _tag_tree(project, prop.id).values())
     assert len(_image_tags(project, prop.id)) == 10
 

@@ -8,9 +8,14 @@ from corpuscope.store import vectors as vecstore
 @pytest.fixture
 def images(project):
     with project.write() as conn:
-        folder = conn.execute("INSERT INTO folders (path) VALUES ('/photos') RETURNING id").fetchone()[0]
+        folder = conn.execute(
+            "INSERT INTO folders (path) VALUES ('/photos') RETURNING id"
+        ).fetchone()[0]
         for i in range(1, 8):
-            conn.execute("INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')", (i, f"s{i}"))
+            conn.execute(
+                "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')",
+                (i, f"s{i}"),
+            )
             conn.execute(
                 "INSERT INTO files (folder_id, path, sha1, image_id, status) VALUES (?, ?, ?, ?, 'ok')",
                 (folder, f"{i}.png", f"s{i}", i),
@@ -20,7 +25,9 @@ def images(project):
 
 def _set(project, version="1"):
     with project.write() as conn:
-        return vecstore.save_vector_set(conn, model="m", version=version, dim=4, preprocessing="p", runtime="r")
+        return vecstore.save_vector_set(
+            conn, model="m", version=version, dim=4, preprocessing="p", runtime="r"
+        )
 
 
 def _unit(n, seed=0):
@@ -38,7 +45,7 @@ def test_vectors_load_back_exactly_sorted_by_image_with_and_without_cache(projec
     assert ids.tolist() == [1, 2, 3, 4, 5]
     np.testing.assert_array_equal(loaded, X[[1, 3, 2, 4, 0]])
     assert loaded.flags["C_CONTIGUOUS"] and loaded.dtype == np.float32
-    cached_ids, cached = vecstore.load_vectors(project.read(), vs, project.cache_dir)
+    _, cached = vecstore.load_vectors(project.read(), vs, project.cache_dir)
     again_ids, again = vecstore.load_vectors(project.read(), vs, project.cache_dir)
     assert len(list(project.cache_dir.glob("vectors-*.npy"))) == 2
     np.testing.assert_array_equal(cached, loaded)

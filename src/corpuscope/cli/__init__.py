@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from corpuscope.cli import annotation_cmds, project_cmds, vector_cmds  # noqa: F401  (they register commands)
+from corpuscope.cli import annotation_cmds, cluster_cmds, project_cmds, serve_cmds, vector_cmds  # noqa: F401
 from corpuscope.cli.app import app
 from corpuscope.errors import CorpuscopeError
 

@@ -63,12 +63,17 @@ def models_download(
 @app.command()
 def vectors(
     project: Annotated[Path, typer.Argument(help="The project folder.")],
-    model: Annotated[str | None, typer.Option(help="Model name (default: efficientnet-lite0).")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name (default: efficientnet-lite0).")
+    ] = None,
     export: Annotated[
-        Path | None, typer.Option(help="Write the vectors to FILE.npz (vectors, image_ids, paths) instead.")
+        Path | None,
+        typer.Option(help="Write the vectors to FILE.npz (vectors, image_ids, paths) instead."),
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Images per inference batch.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Decoding processes (default: tuned to the cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Decoding processes (default: tuned to the cores).")
+    ] = None,
     models_dir: ModelsDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:

@@ -115,7 +115,6 @@ def save_run(
     project: Project, run_id: int, *, flat: bool = False, name: str | None = None
 ) -> Property:
     """Save a run and its nested runs as a tag property (one undo step)."""
-    conn = project.read()
     tree = _collect_tree(project, run_id)
     if not tree:
         raise InvalidInput(f"Run {run_id} has no groups to save.")

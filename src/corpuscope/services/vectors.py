@@ -21,8 +21,8 @@ from corpuscope.embed.pipeline import embed_files
 from corpuscope.embed.registry import DEFAULT_MODEL, load_embedder
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
-from corpuscope.store.db import Project
 from corpuscope.store import vectors as vecstore
+from corpuscope.store.db import Project
 from corpuscope.store.files import list_export_rows
 from corpuscope.store.vectors import VectorSet
 

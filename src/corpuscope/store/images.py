@@ -114,52 +114,65 @@ def tag_source(prop: Property) -> str:
     )
 
 
-def _condition_sql(cond: Condition) -> tuple[str, list[object]]:
-    prop = cond.prop
+def _owners(prop: Property, where: str) -> str:
+    """Ids of the images holding a value of ``prop`` that meets ``where`` (first ``?``: the
+    property id); an instance property's value counts for its file's image."""
     if prop.is_tags:
-        source = tag_source(prop)
-        own = "tag_id IN (SELECT id FROM tags WHERE property_id = ?)"
-        if cond.op in ("empty", "not_empty"):
-            sql = f"EXISTS ({source} AND {own})"
-            return (f"NOT {sql}" if cond.op == "empty" else sql), [prop.id]
-        tests = [f"EXISTS ({source} AND tag_id IN (SELECT value FROM json_each(?)))"] * len(
-            cond.tag_sets
+        if prop.mode == "image":
+            return f"SELECT image_id FROM image_tags WHERE {where}"
+        return (
+            "SELECT f.image_id FROM file_tags ft JOIN files f ON f.id = ft.file_id "
+            f"WHERE f.image_id IS NOT NULL AND {where}"
         )
+    if prop.mode == "image":
+        return f"SELECT image_id FROM image_values WHERE property_id = ? AND {where}"
+    return (
+        "SELECT f.image_id FROM file_values fv JOIN files f ON f.id = fv.file_id "
+        f"WHERE f.image_id IS NOT NULL AND fv.property_id = ? AND {where}"
+    )
+
+
+def _condition_sql(cond: Condition) -> tuple[str, list[object]]:
+    """``images.id [NOT] IN (...)``: one set per condition, built once, not one probe per row."""
+    prop = cond.prop
+    negate = cond.op in ("empty", "none", "ne")
+    if prop.is_tags:
+        if cond.op in ("empty", "not_empty"):
+            sql = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT id FROM tags WHERE property_id = ?)')})"
+            return (f"NOT {sql}" if negate else sql), [prop.id]
+        one = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT value FROM json_each(?))')})"
         params: list[object] = [_ids_json(tags) for tags in cond.tag_sets]
         if cond.op == "all":
-            return "(" + " AND ".join(tests or ["1"]) + ")", params
-        joined = "(" + " OR ".join(tests or ["0"]) + ")"
-        return (f"NOT {joined}" if cond.op == "none" else joined), params
-    source = value_source(prop)
+            return "(" + " AND ".join([one] * len(params) or ["1"]) + ")", params
+        joined = "(" + " OR ".join([one] * len(params) or ["0"]) + ")"
+        return (f"NOT {joined}" if negate else joined), params
     if cond.op in ("empty", "not_empty"):
-        sql = f"EXISTS ({source})"
-        return (f"NOT {sql}" if cond.op == "empty" else sql), [prop.id]
+        sql = f"images.id IN ({_owners(prop, '1')})"
+        return (f"NOT {sql}" if negate else sql), [prop.id]
     if cond.op == "contains":
-        return f"EXISTS ({source} AND instr(lower(value), lower(?)) > 0)", [prop.id, cond.value]
-    if cond.op == "ne":
-        return f"NOT EXISTS ({source} AND value = ?)", [prop.id, cond.value]
-    return f"EXISTS ({source} AND value {_COMPARE[cond.op]} ?)", [prop.id, cond.value]
+        where = "instr(lower(value), lower(?)) > 0"
+        return f"images.id IN ({_owners(prop, where)})", [prop.id, cond.value]
+    operator = _COMPARE["eq" if cond.op == "ne" else cond.op]
+    sql = f"images.id IN ({_owners(prop, f'value {operator} ?')})"
+    return (f"NOT {sql}" if negate else sql), [prop.id, cond.value]
 
 
 def filter_sql(flt: ImageFilter) -> tuple[str, list[object]]:
     """A condition on ``images`` (the table must be named ``images`` in the query)."""
     parts: list[str] = []
     params: list[object] = []
+    with_image = "SELECT image_id FROM files WHERE image_id IS NOT NULL"
     if flt.folder_ids:
         parts.append(
-            "EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id "
-            "AND files.folder_id IN (SELECT value FROM json_each(?)))"
+            f"images.id IN ({with_image} AND folder_id IN (SELECT value FROM json_each(?)))"
         )
         params.append(_ids_json(flt.folder_ids))
     if flt.status is not None:
-        ok = "EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id AND status = 'ok')"
+        ok = f"images.id IN ({with_image} AND status = 'ok')"
         parts.append(ok if flt.status == "ok" else f"NOT {ok}")
     if flt.path_contains:
         escaped = flt.path_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        parts.append(
-            "EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id "
-            "AND files.path LIKE ? ESCAPE '\\')"
-        )
+        parts.append(f"images.id IN ({with_image} AND path LIKE ? ESCAPE '\\')")
         params.append(f"%{escaped}%")
     if flt.image_ids is not None:
         parts.append("images.id IN (SELECT value FROM json_each(?))")
@@ -201,6 +214,17 @@ def _order_sql(sort: ImageSort) -> tuple[str, list[object]]:
     return f"{expr} IS NULL, {expr} {direction}, images.id {direction}", params * 2
 
 
+def load_order_stamp(conn: sqlite3.Connection, sort: ImageSort) -> tuple[object, ...]:
+    """A value that changes whenever the order of ``sort`` may have changed (for caching it):
+    the files for a path order, the annotation journal for a property order, and the images."""
+    images = conn.execute("SELECT COUNT(*), MAX(id) FROM images").fetchone()
+    if sort.key == "path":
+        files = conn.execute("SELECT COUNT(*), MAX(updated_at), MAX(id) FROM files").fetchone()
+        return (*images, *files)
+    journal = conn.execute("SELECT MAX(id), TOTAL(undone) FROM journal").fetchone()
+    return (*images, *journal)
+
+
 def count_images(conn: sqlite3.Connection, flt: ImageFilter) -> int:
     where, params = filter_sql(flt)
     row = conn.execute(f"SELECT COUNT(*) FROM images WHERE {where}", params).fetchone()
@@ -218,6 +242,11 @@ def list_image_ids(
         (*params, *order_params, limit, offset),
     )
     return [int(row[0]) for row in rows]
+
+
+def list_sorted_ids(conn: sqlite3.Connection, sort: ImageSort) -> list[int]:
+    """Every image id in the order of ``sort``."""
+    return list_image_ids(conn, ImageFilter(), sort, offset=0, limit=-1)
 
 
 def load_image_rows(
@@ -331,3 +360,12 @@ def count_tag_images(conn: sqlite3.Connection, prop: Property) -> dict[int, int]
         (prop.id,),
     )
     return {int(tag_id): int(count) for tag_id, count in rows}
+
+
+def count_images_per_folder(conn: sqlite3.Connection) -> dict[int, int]:
+    """Folder id -> distinct images with a file (ok or missing) in it."""
+    rows = conn.execute(
+        "SELECT folder_id, COUNT(DISTINCT image_id) FROM files "
+        "WHERE image_id IS NOT NULL GROUP BY folder_id"
+    )
+    return {int(folder): int(count) for folder, count in rows}

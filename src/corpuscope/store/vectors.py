@@ -32,7 +32,7 @@ class VectorSet:
 
 
 def _vector_set(row: sqlite3.Row) -> VectorSet:
-    return VectorSet(*(row[key] for key in row.keys()))
+    return VectorSet(*tuple(row))
 
 
 def save_vector_set(
@@ -183,10 +183,14 @@ def _write_cache(
         cache_dir.mkdir(parents=True, exist_ok=True)
         for stale in cache_dir.glob(f"vectors-{set_id}-r*.npy"):
             stale.unlink(missing_ok=True)
-        for path, array in zip(paths, (ids, X), strict=True):
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                np.save(handle, array)
-            os.replace(temporary, path)
+        _save_array(paths[0], ids)
+        _save_array(paths[1], X)
     except OSError:
         pass  # the cache only saves time; the database stays the source of truth
+
+
+def _save_array(path: Path, array: npt.NDArray[np.generic]) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        np.save(handle, array)
+    os.replace(temporary, path)
