@@ -1,33 +1,8 @@
-import numpy as np
 import pytest
 
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.services import runs
 from corpuscope.services.clustering import run_clustering
-from corpuscope.store import vectors as vecstore
-
-
-def _planted(n_per: int, centres: int, d: int = 32, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    means = rng.normal(size=(centres, d))
-    X = np.concatenate([m + 0.15 * rng.normal(size=(n_per, d)) for m in means]).astype(np.float32)
-    return X / np.linalg.norm(X, axis=1, keepdims=True)
-
-
-@pytest.fixture
-def vectors(project):
-    X = _planted(30, 4)
-    ids = np.arange(1, len(X) + 1, dtype=np.int64)
-    with project.write() as conn:
-        conn.executemany(
-            "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')",
-            [(int(i), f"s{i}") for i in ids],
-        )
-        vs = vecstore.save_vector_set(
-            conn, model="efficientnet-lite0", version="t", dim=32, preprocessing="", runtime=""
-        )
-        vecstore.save_vectors(conn, vs, ids, X)
-    return ids, X
 
 
 def _partition(view):

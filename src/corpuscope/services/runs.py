@@ -182,3 +182,26 @@ def _unique(name: str, used: set[str]) -> str:
         candidate = f"{name} ({number})"
     used.add(candidate.casefold())
     return candidate
+
+
+def move_to_group(project: Project, group_id: int, image_ids: Sequence[int]) -> GroupView:
+    """Put images into a cluster (accepting recommendations): they leave the run's other groups
+    and the runs nested under those, and score by their similarity to the cluster's centre."""
+    from corpuscope.services.vectors import load_project_vectors
+    from corpuscope.store.vectors import list_vector_sets
+
+    conn = project.read()
+    group = runstore.load_group(conn, group_id)
+    run = runstore.load_run(conn, group.run_id)
+    if not image_ids:
+        raise InvalidInput("No images were given to add to the cluster.")
+    model = next((vs.model for vs, _ in list_vector_sets(conn) if vs.id == run.vector_set_id), None)
+    members = [image_id for image_id, _ in runstore.load_members(conn, group.id)]
+    _, X_members, _ = load_project_vectors(project, model, image_ids=members)
+    ids, X_new, _ = load_project_vectors(project, model, image_ids=image_ids)
+    centre = X_members.sum(axis=0)
+    centre /= max(float((centre @ centre) ** 0.5), 1e-12)
+    with project.write() as conn:
+        runstore.move_members(conn, group, ids.tolist(), (X_new @ centre).tolist())
+    view = load_run(project, run.id)
+    return next(g for g in view.groups if g.id == group_id)

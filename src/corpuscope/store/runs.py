@@ -196,3 +196,55 @@ def mark_run_saved(conn: sqlite3.Connection, run_ids: Sequence[int], property_id
         "UPDATE runs SET saved_property_id = ? WHERE id = ?",
         ((property_id, run_id) for run_id in run_ids),
     )
+
+
+def list_descendant_runs(conn: sqlite3.Connection, group_id: int) -> list[int]:
+    """Ids of every run nested (at any depth) under a group."""
+    rows = conn.execute(
+        """WITH RECURSIVE below(id) AS (
+               SELECT id FROM runs WHERE parent_group_id = ?
+               UNION SELECT runs.id FROM runs JOIN below ON runs.parent_run_id = below.id
+           ) SELECT id FROM below ORDER BY id""",
+        (group_id,),
+    )
+    return [row[0] for row in rows]
+
+
+def move_members(
+    conn: sqlite3.Connection, group: GroupRecord, image_ids: Sequence[int], scores: Sequence[float]
+) -> None:
+    """Move images into ``group``: out of the other groups of its run (and of the runs nested
+    under those groups), appended after the group's members, sizes kept right."""
+    run_groups = [
+        r[0] for r in conn.execute("SELECT id FROM run_groups WHERE run_id = ?", (group.run_id,))
+    ]
+    others = [g for g in run_groups if g != group.id]
+    nested = [run for other in others for run in list_descendant_runs(conn, other)]
+    nested_groups = [
+        r[0]
+        for run in nested
+        for r in conn.execute("SELECT id FROM run_groups WHERE run_id = ?", (run,)).fetchall()
+    ]
+    affected = others + nested_groups
+    for chunk_start in range(0, len(affected), 500):
+        chunk = affected[chunk_start : chunk_start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.executemany(
+            f"DELETE FROM run_members WHERE image_id = ? AND group_id IN ({marks})",
+            ((int(image_id), *chunk) for image_id in image_ids),
+        )
+    last = conn.execute(
+        "SELECT COALESCE(MAX(rank), -1) FROM run_members WHERE group_id = ?", (group.id,)
+    ).fetchone()[0]
+    conn.executemany(
+        "INSERT OR IGNORE INTO run_members (group_id, image_id, rank, score) VALUES (?, ?, ?, ?)",
+        (
+            (group.id, int(image_id), last + 1 + position, float(score))
+            for position, (image_id, score) in enumerate(zip(image_ids, scores, strict=True))
+        ),
+    )
+    conn.execute(
+        """UPDATE run_groups SET size = (SELECT COUNT(*) FROM run_members WHERE group_id = run_groups.id)
+           WHERE run_id = ? OR run_id IN (SELECT value FROM json_each(?))""",
+        (group.run_id, json.dumps(nested)),
+    )

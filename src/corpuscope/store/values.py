@@ -103,3 +103,19 @@ def existing_targets(conn: sqlite3.Connection, prop: Property, targets: Sequence
             r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
         )
     return found
+
+
+def list_images_with_tags(
+    conn: sqlite3.Connection, prop: Property, tag_ids: Sequence[int]
+) -> list[int]:
+    """Ids of the images carrying any of ``tag_ids`` (through one of their files, for instance
+    properties), ascending."""
+    marks = ",".join("?" * len(tag_ids))
+    if prop.mode == "image":
+        sql = f"SELECT DISTINCT image_id FROM image_tags WHERE tag_id IN ({marks}) ORDER BY 1"
+    else:
+        sql = (
+            "SELECT DISTINCT files.image_id FROM file_tags JOIN files ON files.id = file_tags.file_id "
+            f"WHERE file_tags.tag_id IN ({marks}) AND files.image_id IS NOT NULL ORDER BY 1"
+        )
+    return [row[0] for row in conn.execute(sql, tuple(tag_ids))]

@@ -1,0 +1,33 @@
+"""Projects holding synthetic images with planted vectors (no image files needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from corpuscope.store import vectors as vecstore
+
+
+def planted_vectors(n_per: int, centres: int, d: int = 32, seed: int = 0) -> np.ndarray:
+    """``centres`` tight families of ``n_per`` unit vectors each, family after family."""
+    rng = np.random.default_rng(seed)
+    means = rng.normal(size=(centres, d))
+    X = np.concatenate([m + 0.15 * rng.normal(size=(n_per, d)) for m in means]).astype(np.float32)
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def vectors(project):
+    """120 images (ids 1..120) in four families of 30, with efficientnet-lite0 vectors."""
+    X = planted_vectors(30, 4)
+    ids = np.arange(1, len(X) + 1, dtype=np.int64)
+    with project.write() as conn:
+        conn.executemany(
+            "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')",
+            [(int(i), f"s{i}") for i in ids],
+        )
+        vs = vecstore.save_vector_set(
+            conn, model="efficientnet-lite0", version="t", dim=32, preprocessing="", runtime=""
+        )
+        vecstore.save_vectors(conn, vs, ids, X)
+    return ids, X
