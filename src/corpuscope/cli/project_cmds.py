@@ -142,19 +142,23 @@ def import_csv_(
 
 @app.command()
 def demo(
-    folder: Annotated[
-        Path, typer.Argument(help="Where to write the demo images and project.")
-    ] = Path("demo"),
-    digits: Annotated[
-        int, typer.Option(help="How many MNIST digits to include (at most 5,000).")
-    ] = 5000,
+    folder: Annotated[Path, typer.Argument(help="Where to write the demo images and project.")] = Path("demo"),
+    digits: Annotated[int, typer.Option(help="How many MNIST digits to include (at most 5,000).")] = 5000,
+    serve: Annotated[bool, typer.Option(help="Start the web app on the demo project afterwards.")] = True,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8765,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Build the demo project: scikit-image photographs and MNIST digits, imported."""
+    """Build the demo project (scikit-image photographs and MNIST digits), compute its vectors
+    with the bundled model and open it in the web app."""
+    from corpuscope.cli.serve_cmds import serve as serve_command
+    from corpuscope.cli.vector_cmds import vectors as vectors_command
     from corpuscope.demo import write_demo_corpus
 
     images = folder / "images"
     count = write_demo_corpus(images, digits=digits)
     typer.echo(f"Demo corpus: {count} images in {images}")
     import_(folder / "project", [images], quiet=quiet)
+    vectors_command(folder / "project", quiet=quiet)
     status(folder / "project", as_json=False, limit=10)
+    if serve:
+        serve_command(folder / "project", port=port)
