@@ -31,7 +31,13 @@ SIZE = (3000, 2000)
 def _base_photos() -> list[np.ndarray]:
     from skimage import data
 
-    return [data.astronaut(), data.coffee(), data.chelsea(), data.rocket(), data.hubble_deep_field()]
+    return [
+        data.astronaut(),
+        data.coffee(),
+        data.chelsea(),
+        data.rocket(),
+        data.hubble_deep_field(),
+    ]
 
 
 def _make(index: int) -> None:
@@ -42,7 +48,9 @@ def _make(index: int) -> None:
     photos = _base_photos()
     base = Image.fromarray(photos[index % len(photos)])
     scale = max(SIZE[0] / base.width, SIZE[1] / base.height) * rng.uniform(1.0, 1.3)
-    big = base.resize((int(base.width * scale) + 1, int(base.height * scale) + 1), Image.Resampling.BILINEAR)
+    big = base.resize(
+        (int(base.width * scale) + 1, int(base.height * scale) + 1), Image.Resampling.BILINEAR
+    )
     left = int(rng.integers(0, big.width - SIZE[0] + 1))
     top = int(rng.integers(0, big.height - SIZE[1] + 1))
     crop = np.asarray(big.crop((left, top, left + SIZE[0], top + SIZE[1])), dtype=np.float32)
@@ -105,7 +113,9 @@ def corpuscope_import(files: list[Path], work: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="JPEGs imported by corpuscope")
-    parser.add_argument("--baseline-n", type=int, default=500, help="JPEGs imported by the naive baseline")
+    parser.add_argument(
+        "--baseline-n", type=int, default=500, help="JPEGs imported by the naive baseline"
+    )
     args = parser.parse_args()
     print(f"generating {args.n} JPEGs of {SIZE[0]}x{SIZE[1]} (cached in {OUT}) ...", flush=True)
     files = make_corpus(args.n)
@@ -116,7 +126,9 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{'importer':<40} {'images':>7} {'images/s':>9}")
-    print(f"{'naive (full decode, commit per image)':<40} {min(args.baseline_n, len(files)):>7} {naive:>9.1f}")
+    print(
+        f"{'naive (full decode, commit per image)':<40} {min(args.baseline_n, len(files)):>7} {naive:>9.1f}"
+    )
     print(f"{'corpuscope':<40} {len(files):>7} {ours:>9.1f}")
     print(f"ratio corpuscope / naive: {ours / naive:.2f}x (target >= 4x)")
 

