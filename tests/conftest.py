@@ -41,6 +41,18 @@ def picture(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Model exports go to a session folder, never to the user's cache; no models folder."""
+    from corpuscope.embed.locations import CACHE_ENV, MODELS_ENV
+
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        patch.setenv(MODELS_ENV, str(tmp_path_factory.mktemp("no-models")))
+        yield folder
+
+
 @pytest.fixture
 def write_image() -> ImageWriter:
     """``write_image(path, seed=0, size=(320, 240), format=None, orientation=None)``."""

@@ -88,3 +88,42 @@ def test_user_errors_print_one_sentence_and_exit_non_zero(tmp_path: Path, args, 
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
+    tmp_path: Path, write_image
+) -> None:
+    from PIL import Image
+
+    for seed in range(6):
+        write_image(tmp_path / "photos" / "red" / f"{seed}.jpg", seed=seed)
+    for seed in range(6):
+        Image.new("RGB", (300, 200), (20 * seed, 40, 200)).save(
+            tmp_path / "photos" / f"blue-{seed}.png"
+        )
+    with Image.open(tmp_path / "photos" / "red" / "0.jpg") as image:
+        image.resize((160, 120)).save(tmp_path / "photos" / "red-0-small.jpg", quality=70)
+    project = tmp_path / "project"
+    run("import", project, tmp_path / "photos", "--quiet")
+    assert "13 vectors computed" in run("vectors", project, "--quiet").stdout
+    run("vectors", project, "--export", tmp_path / "v.npz")
+    assert (tmp_path / "v.npz").stat().st_size > 13 * 1280 * 4
+    first = json.loads(run("cluster", project, "--k", "2", "--json").stdout)
+    assert sum(len(g["paths"]) for g in first["groups"]) == 13
+    assert all(g["score"] is not None for g in first["groups"])
+    target = first["groups"][0]
+    nested = json.loads(
+        run(
+            "cluster", project, "--k", "2", "--within", f"{first['run']}:{target['id']}", "--json"
+        ).stdout
+    )
+    assert nested["parent_run"] == first["run"]
+    assert sorted(p for g in nested["groups"] for p in g["paths"]) == sorted(target["paths"])
+    assert "run 2" in run("runs", project).stdout
+    assert "Clustering" in run("save", project, str(first["run"])).stdout
+    tags = run("tag", "list", project, "Clustering").stdout
+    assert "  Cluster 1.1" in tags
+    found = json.loads(run("duplicates", project, "--json").stdout)
+    pairs = [sorted(g["paths"]) for g in found["groups"]]
+    assert ["red-0-small.jpg", "red/0.jpg"] in pairs

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,21 +17,10 @@ from PIL import Image
 
 from corpuscope.embed.base import Embedder, WorkerModel, WorkerRecipe
 from corpuscope.embed.efficientnet import EfficientNetLite0
-from corpuscope.embed.locations import CACHE_ENV, MODELS_ENV
 from corpuscope.embed.preprocessing import ImagePreprocessing
 
 PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "camera", "coins")
 CLIP_SIZE = 32  # the tiny CLIP's input side
-
-
-@pytest.fixture(scope="session", autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """ONNX exports go to a session folder, never to the user's cache; no models folder."""
-    folder = tmp_path_factory.mktemp("cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(folder))
-        patch.setenv(MODELS_ENV, str(tmp_path_factory.mktemp("no-models")))
-        yield folder
 
 
 @pytest.fixture(scope="session")
