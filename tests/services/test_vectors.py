@@ -75,7 +75,7 @@ def test_export_writes_vectors_ids_and_paths(imported, tmp_path) -> None:
         assert count == 12 and data["vectors"].shape == (12, 1280)
         assert data["image_ids"].tolist() == list(range(1, 13))
         assert data["paths"].tolist() == [f"{seed:02}.jpg" for seed in range(12)]
-    with pytest.raises(InvalidInput, match=".npz"):
+    with pytest.raises(InvalidInput, match=r"\.npz"):
         export_vectors(imported, tmp_path / "out.csv")
 
 
