@@ -1,0 +1,87 @@
+"""Every error as JSON ``{"detail": "<one sentence>"}``: user errors 4xx, a bug 500."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from corpuscope.errors import CorpuscopeError
+
+log = logging.getLogger(__name__)
+
+
+def _where(loc: Sequence[Any]) -> str:
+    parts = [str(part) for part in loc]
+    source = parts[0] if parts else "request"
+    path = ".".join(parts[1:])
+    names = {"body": "body field", "query": "query parameter", "path": "path parameter"}
+    return f"{names.get(source, source)} {path}".strip()
+
+
+def validation_sentence(errors: Sequence[Any]) -> str:
+    """One sentence for the first problem pydantic found (and how many more there are)."""
+    if not errors:
+        return "The request is not valid."
+    first = errors[0]
+    kind, loc, message = first.get("type", ""), first.get("loc", ()), first.get("msg", "")
+    more = f" ({len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    if kind == "json_invalid":
+        return f"The request body is not valid JSON{more}."
+    if tuple(loc) == ("body",) and kind == "missing":
+        return "The request needs a JSON body."
+    return f"Invalid {_where(loc)}: {message.rstrip('.')}{more}."
+
+
+async def _corpuscope_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, CorpuscopeError)
+    return JSONResponse({"detail": str(error)}, status_code=error.http_status)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return JSONResponse({"detail": validation_sentence(error.errors())}, status_code=422)
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    detail = error.detail
+    if error.status_code == 404 and detail == "Not Found":
+        detail = f"There is no route {request.url.path}."
+    elif error.status_code == 400 and detail == "There was an error parsing the body":
+        detail = "The request body is not valid JSON (or not UTF-8)."
+    elif error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+    return JSONResponse({"detail": detail}, status_code=error.status_code, headers=error.headers)
+
+
+async def _integrity_error(request: Request, error: Exception) -> JSONResponse:
+    """A safety net: a service let the database refuse a reference or a duplicate; say so."""
+    log.warning("database refused %s %s: %s", request.method, request.url.path, error)
+    if "FOREIGN KEY" in str(error):
+        detail, status = "The request refers to something that is not in this project.", 404
+    else:
+        detail, status = "The request conflicts with what the project holds.", 409
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {"detail": "Something went wrong on the server; the log has the details."},
+        status_code=500,
+    )
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(CorpuscopeError, _corpuscope_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(sqlite3.IntegrityError, _integrity_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,113 @@
+"""Projects, folders, models and tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from corpuscope.web.schemas.common import Name, PathText, Strict
+
+
+class ProjectIn(Strict):
+    """``path``: the project folder (absolute). ``create``: make it if it is not a project."""
+
+    path: PathText
+    create: bool = False
+
+
+class ProjectOut(BaseModel):
+    id: str
+    path: str
+    name: str
+    open: bool
+    opened_at: str | None = None
+
+
+class ProjectListOut(BaseModel):
+    projects: list[ProjectOut]
+
+
+class FolderIn(Strict):
+    path: PathText
+
+
+class FolderOut(BaseModel):
+    id: int
+    path: str
+    added_at: str
+    imported_at: str | None
+    images: int
+
+
+class FileProblemOut(BaseModel):
+    folder: str
+    path: str
+    status: str
+    reason: str | None
+
+
+class VectorSetOut(BaseModel):
+    model: str
+    version: str
+    dim: int
+    count: int
+
+
+class ProjectStatusOut(BaseModel):
+    id: str
+    path: str
+    name: str
+    files: int
+    images: int
+    ok: int
+    errors: int
+    missing: int
+    properties: int
+    folders: list[FolderOut]
+    vector_sets: list[VectorSetOut]
+    error_files: list[FileProblemOut]
+    missing_files: list[FileProblemOut]
+
+
+class ModelOut(BaseModel):
+    """``available`` false: ``reason`` says why and ``how_to_enable`` what to do."""
+
+    name: str
+    title: str
+    dim: int
+    has_text: bool
+    available: bool
+    reason: str
+    how_to_enable: str
+    size: str
+    speed: str
+    is_default: bool
+
+
+class VectorsIn(Strict):
+    model: Name | None = None
+
+
+class TaskOut(BaseModel):
+    """``status``: queued, running, done, failed or cancelled; ``done``/``total``: progress of
+    the current step, described by ``message``; ``result``: the summary once finished."""
+
+    id: int
+    kind: str
+    params: dict[str, Any]
+    status: str
+    active: bool
+    done: int
+    total: int
+    message: str
+    result: dict[str, Any] | None
+    error: str | None
+    attempts: int
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+class TaskListOut(BaseModel):
+    tasks: list[TaskOut] = Field(default_factory=list)

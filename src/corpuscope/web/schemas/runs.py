@@ -1,0 +1,77 @@
+"""Clustering runs: starting one, the run tree, saving it as a property."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from corpuscope.web.schemas.common import Id, IdList, Name, Number, Ref, Strict
+
+
+class WithinIn(Strict):
+    run_id: Id
+    group_id: Id
+
+
+class ClusterIn(Strict):
+    """``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
+    similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
+    ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
+    images: all, ``image_ids``, or the members of one group of an earlier run (``within``)."""
+
+    algorithm: Literal["kmeans", "auto", "duplicates", "tags"] = "kmeans"
+    k: int = Field(default=-1, ge=-1, le=1000, description="-1: automatic.")
+    threshold: Number | None = Field(default=None, ge=-1, le=1)
+    property: Ref | None = None
+    text_weight: Number = Field(default=0.5, ge=0, le=1)
+    model: Name | None = None
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    stability: bool = False
+    image_ids: IdList | None = None
+    within: WithinIn | None = None
+
+
+class RunGroupOut(BaseModel):
+    """Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"``."""
+
+    id: int
+    rank: int
+    kind: str
+    name: str | None
+    label: str
+    score: float | None
+    stability: float | None
+    similarity: float | None = None
+    size: int
+    child_run_ids: list[int]
+
+
+class RunOut(BaseModel):
+    id: int
+    parent_run_id: int | None
+    parent_group_id: int | None
+    algorithm: str
+    params: dict[str, Any]
+    seed: int | None
+    scope: dict[str, Any]
+    n_images: int
+    seconds: float | None
+    saved_property_id: int | None
+    created_at: str
+    groups: list[RunGroupOut]
+
+
+class SaveRunIn(Strict):
+    """``flat``: one tag per leaf group, no hierarchy. ``name``: the new property's name."""
+
+    flat: bool = False
+    name: Name | None = None
+
+
+class GroupNameIn(Strict):
+    name: Name | None
+
+
+class RunIdsIn(Strict):
+    ids: IdList = Field(min_length=1)

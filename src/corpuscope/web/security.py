@@ -1,0 +1,167 @@
+"""The guard in front of every request: host names, cross-site writes, the token, body size.
+
+- ``Host`` must be one of the accepted names (when bound to localhost: the local names), so a
+  web page cannot reach the API through DNS rebinding.
+- A write (POST, PUT, PATCH, DELETE) to ``/api`` carrying an ``Origin`` of another site is
+  refused: there is no CORS, and a page elsewhere must not drive the API with the user's browser.
+- With a token, ``/api`` requests need ``Authorization: Bearer T`` or the cookie that
+  ``/?token=T`` sets (then redirects to the same page without the token in the address).
+- Request bodies are read up to the limit and refused beyond it (413).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from corpuscope.web.settings import Settings
+
+COOKIE = "corpuscope_token"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+async def _reply(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *headers,
+        ],
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": body})
+
+
+def _host_name(host: str) -> str:
+    if host.startswith("["):  # [::1]:8765
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class Guard:
+    """Pure ASGI middleware (it also sees streaming responses untouched)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.token = settings.token
+        self.hosts = settings.host_names()
+        self.max_body = settings.max_body_bytes
+        self.origins = settings.extra_origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        path: str = scope["path"]
+        api = path == "/api" or path.startswith("/api/")
+        host = headers.get("host", "")
+        if self.hosts is not None and _host_name(host) not in self.hosts:
+            await _reply(send, 400, f"This server does not answer to the host name {host!r}.", [])
+            return
+        if api and scope["method"] in UNSAFE and not self._same_origin(headers, host):
+            await _reply(send, 403, "Requests from another web site are refused.", [])
+            return
+        if self.token is not None:
+            if not api and await self._token_in_query(scope, send):
+                return
+            if api and not self._authorized(headers):
+                detail = "This server needs its access token: open the link it printed at start."
+                await _reply(send, 401, detail, [(b"www-authenticate", b"Bearer")])
+                return
+        if scope["method"] in UNSAFE:
+            body = await self._read_body(receive, headers.get("content-length", ""))
+            if body is None:
+                limit = self.max_body // (1024 * 1024)
+                await _reply(send, 413, f"The request body is larger than {limit} MiB.", [])
+                return
+            receive = _replay(body, receive)
+        await self.app(scope, receive, send)
+
+    def _same_origin(self, headers: dict[str, str], host: str) -> bool:
+        origin = headers.get("origin")
+        if origin is None or origin in self.origins:
+            return True
+        return urlsplit(origin).netloc == host
+
+    def _authorized(self, headers: dict[str, str]) -> bool:
+        assert self.token is not None
+        given = ""
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            given = auth[7:].strip()
+        elif "cookie" in headers:
+            cookie = SimpleCookie()
+            try:
+                cookie.load(headers["cookie"])
+            except Exception:  # a malformed cookie header is just no token
+                return False
+            given = cookie[COOKIE].value if COOKIE in cookie else ""
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    async def _token_in_query(self, scope: Scope, send: Send) -> bool:
+        """``?token=T`` on a page: set the cookie and redirect without it; True when answered."""
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        given = [value for key, value in query if key == "token"]
+        if not given:
+            return False
+        assert self.token is not None
+        if not hmac.compare_digest(given[-1].encode(), self.token.encode()):
+            await _reply(send, 401, "This access token is not the server's.", [])
+            return True
+        rest = urlencode([(key, value) for key, value in query if key != "token"])
+        location = scope["path"] + (f"?{rest}" if rest else "")
+        cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [
+                    (b"location", location.encode("latin-1")),
+                    (b"set-cookie", cookie.encode("latin-1")),
+                    (b"content-length", b"0"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+        return True
+
+    async def _read_body(self, receive: Receive, declared: str) -> bytes | None:
+        """The whole body, or None when it is (or says it is) over the limit."""
+        if declared.isdigit() and int(declared) > self.max_body:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """A ``receive`` giving the body already read, then the client's later messages."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()
+
+    return receive

@@ -1,0 +1,172 @@
+"""Clustering runs over HTTP: list, reopen, name, save as a property (undoable), discard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.web.conftest import Corpus, error, ok, wait_tasks
+
+from corpuscope.store.db import open_project
+from corpuscope.store.runs import NewGroup, NewRun, save_run
+
+
+@pytest.fixture
+def tree(corpus: Corpus) -> dict[str, Any]:
+    """Run 1: two clusters; run 2 nested under the first cluster, splitting it in two."""
+    ids = ok(corpus.post("/images/ids", {"sort": {"key": "path"}}))["ids"]
+    with open_project(corpus.root) as project, project.write() as conn:
+        top = save_run(
+            conn,
+            NewRun(
+                "kmeans", {"k": 2}, 0, None, {"kind": "all"}, 6, 0.1,
+                [NewGroup("cluster", 0.1, ids[:4], [0.1, 0.2, 0.3, 0.4]),
+                 NewGroup("cluster", 0.3, ids[4:], [0.1, 0.2])],
+            ),
+        )  # fmt: skip
+        first = conn.execute("SELECT id FROM run_groups WHERE run_id = ? ORDER BY rank", (top,))
+        first_group = first.fetchone()[0]
+        nested = save_run(
+            conn,
+            NewRun(
+                "kmeans", {"k": 2}, 0, None, {"kind": "group"}, 4, 0.1,
+                [NewGroup("cluster", 0.05, ids[:2], [0.1, 0.2]),
+                 NewGroup("outliers", 0.2, ids[2:4], [0.1, 0.2])],
+                parent_run_id=top, parent_group_id=first_group,
+            ),
+        )  # fmt: skip
+    return {"ids": ids, "top": top, "nested": nested, "first_group": first_group}
+
+
+def test_runs_are_listed_and_reopened(corpus: Corpus, tree: dict[str, Any]) -> None:
+    runs = ok(corpus.get("/runs"))
+    assert [run["id"] for run in runs] == [tree["top"], tree["nested"]]
+    top = ok(corpus.get(f"/runs/{tree['top']}"))
+    assert top["algorithm"] == "kmeans" and top["n_images"] == 6 and top["params"] == {"k": 2}
+    assert [g["label"] for g in top["groups"]] == ["Cluster 1", "Cluster 2"]
+    assert top["groups"][0]["child_run_ids"] == [tree["nested"]]
+    assert [g["size"] for g in top["groups"]] == [4, 2]
+    nested = ok(corpus.get(f"/runs/{tree['nested']}"))
+    assert nested["parent_group_id"] == tree["first_group"]
+    assert [g["label"] for g in nested["groups"]] == ["Cluster 1.1", "Outliers 1.2"]
+    members = ok(
+        corpus.post(
+            "/images/query",
+            {"filter": {"group_id": nested["groups"][1]["id"]}, "sort": {"key": "rank"}},
+        )
+    )
+    assert [item["id"] for item in members["items"]] == tree["ids"][2:4]
+
+
+def test_naming_a_group_and_saving_the_tree_as_a_property(
+    corpus: Corpus, tree: dict[str, Any]
+) -> None:
+    top = ok(corpus.get(f"/runs/{tree['top']}"))
+    assert ok(corpus.patch(f"/groups/{top['groups'][1]['id']}", {"name": "Vases"})) == {"ok": True}
+    saved = ok(corpus.post(f"/runs/{tree['top']}/save", {"name": "Shapes"}), 201)
+    assert (saved["name"], saved["type"]) == ("Shapes", "tag")
+    grouping = ok(corpus.post("/grouping", {"levels": [saved["id"]]}))
+    shown = [(g["label"], g["depth"], g["count"], g["total"]) for g in grouping["groups"]]
+    assert shown == [
+        ("Cluster 1", 0, 0, 4),
+        ("Cluster 1.1", 1, 2, 2),
+        ("Outliers 1.2", 1, 2, 2),
+        ("Vases", 0, 2, 2),
+    ]
+    assert ok(corpus.get(f"/runs/{tree['top']}"))["saved_property_id"] == saved["id"]
+    assert ok(corpus.post("/undo"))["entry"]["label"].startswith("save clustering")
+    assert ok(corpus.get("/properties")) == []
+    flat = ok(corpus.post(f"/runs/{tree['top']}/save", {"flat": True}), 201)
+    labels = [g["label"] for g in ok(corpus.post("/grouping", {"levels": [flat["id"]]}))["groups"]]
+    assert labels == ["Cluster 1.1", "Outliers 1.2", "Vases"]
+
+
+def test_discarding_a_run_takes_its_nested_runs(corpus: Corpus, tree: dict[str, Any]) -> None:
+    assert ok(corpus.delete(f"/runs/{tree['top']}")) == {"ok": True}
+    assert ok(corpus.get("/runs")) == []
+    error(corpus.get(f"/runs/{tree['nested']}"), 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "tail", "body", "status"),
+    [
+        ("GET", "/runs/99", None, 404),
+        ("DELETE", "/runs/99", None, 404),
+        ("POST", "/runs/99/save", {}, 404),
+        ("POST", "/runs/1/save", {"flat": "sometimes"}, 422),
+        ("PATCH", "/groups/99", {"name": "x"}, 404),
+        ("PATCH", "/groups/1", {"name": ""}, 422),
+        ("PATCH", "/groups/1", {}, 422),
+    ],
+)
+def test_run_errors(
+    corpus: Corpus, tree: dict[str, Any], method: str, tail: str, body: Any, status: int
+) -> None:
+    error(corpus.client.request(method, corpus.url(tail), json=body), status)
+
+
+def test_a_kmeans_run_and_a_nested_one(corpus: Corpus, vectors: list[int]) -> None:
+    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    assert run["algorithm"] == "kmeans" and run["n_images"] == 6 and len(run["groups"]) == 2
+    members = []
+    for group in run["groups"]:
+        page = ok(
+            corpus.post(
+                "/images/query", {"filter": {"group_id": group["id"]}, "sort": {"key": "rank"}}
+            )
+        )
+        members.append(sorted(item["id"] for item in page["items"]))
+    assert sorted(members) == [vectors[:3], vectors[3:]]
+    first = run["groups"][0]
+    nested = ok(
+        corpus.post("/runs", {"k": 2, "within": {"run_id": run["id"], "group_id": first["id"]}}),
+        201,
+    )
+    assert (nested["parent_run_id"], nested["parent_group_id"]) == (run["id"], first["id"])
+    assert nested["n_images"] == 3
+    assert ok(corpus.get(f"/runs/{run['id']}"))["groups"][0]["child_run_ids"] == [nested["id"]]
+    some = ok(corpus.post("/runs", {"algorithm": "auto", "image_ids": vectors[:4]}), 201)
+    assert some["n_images"] == 4 and some["groups"]
+
+
+def test_a_near_duplicates_run(corpus: Corpus, write_image: Any) -> None:
+    write_image(corpus.photos / "c" / "same-as-0.png", seed=0)  # a/0.jpg as a PNG
+    (corpus.photos / "c" / "copy-of-1.jpg").write_bytes(
+        (corpus.photos / "a" / "1.jpg").read_bytes()
+    )
+    [folder] = ok(corpus.get("/folders"))
+    ok(corpus.post(f"/folders/{folder['id']}/import"), 202)
+    wait_tasks(corpus.client, corpus.pid)
+    paths = {item["path"]: item["id"] for item in ok(corpus.post("/images/query", {}))["items"]}
+    run = ok(corpus.post("/runs", {"algorithm": "duplicates"}), 201)
+    assert run["algorithm"] == "duplicates"
+    found = []
+    for group in run["groups"]:
+        page = ok(corpus.post("/images/query", {"filter": {"group_id": group["id"]}}))
+        found.append(sorted(item["id"] for item in page["items"]))
+        assert group["similarity"] is not None
+    assert sorted([paths["a/0.jpg"], paths["c/same-as-0.png"]]) in found
+    assert [paths["a/1.jpg"]] in found  # two identical files of one image
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ({"algorithm": "kmeans", "k": 0}, 422, "number of clusters"),
+        ({"algorithm": "kmeans", "k": 1001}, 422, "k"),
+        ({"algorithm": "spectral"}, 422, "algorithm"),
+        ({"algorithm": "duplicates", "threshold": 0}, 422, "threshold"),
+        ({"algorithm": "duplicates", "within": {"run_id": 1, "group_id": 1}}, 422, "all images"),
+        ({"k": 2, "within": {"run_id": 99, "group_id": 1}}, 404, "99"),
+        ({"k": 2, "image_ids": [999]}, 404, "999"),
+        ({"k": 2, "model": "no-such-model"}, 404, "no-such-model"),
+    ],
+)
+def test_run_creation_errors(
+    corpus: Corpus, vectors: list[int], body: dict[str, Any], status: int, words: str
+) -> None:
+    assert words in error(corpus.post("/runs", body), status)
+
+
+def test_clustering_without_vectors_says_how_to_get_them(corpus: Corpus) -> None:
+    assert "vectors" in error(corpus.post("/runs", {"k": 2}), 404)
