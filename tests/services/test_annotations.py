@@ -133,3 +133,36 @@ def test_errors_are_clear(project, images) -> None:
     with pytest.raises(InvalidInput, match="at least one other tag"):
         tag = notes.create_tag(project, prop.id, "Cat")
         notes.merge_tags(project, tag.id, [tag.id])
+
+
+def test_a_batch_of_changes_is_one_undo_step(project, images) -> None:
+    kind = notes.create_property(project, "Kind", "multi_tags")
+    period = notes.create_property(project, "Period", "tag")
+    note = notes.create_property(project, "Note", "text")
+    vase = notes.create_tag(project, kind.id, "Vase")
+    archaic = notes.create_tag(project, period.id, "Archaic")
+    before = _state(project)
+    count = notes.apply_changes(
+        project,
+        [2, 3],
+        [
+            notes.Change(kind.id, "add-tags", [vase.id]),
+            notes.Change(period.id, "add-tags", ["Archaic"]),
+            notes.Change(note.id, "set", "accepted"),
+        ],
+    )
+    assert count == 2
+    rows = (
+        project.read().execute("SELECT tag_id, image_id FROM image_tags ORDER BY 1, 2").fetchall()
+    )
+    assert [tuple(r) for r in rows] == [
+        (vase.id, 2),
+        (vase.id, 3),
+        (archaic.id, 2),
+        (archaic.id, 3),
+    ]
+    notes.undo(project)
+    assert _state(project) == before
+    with pytest.raises(InvalidInput, match="Cannot add-tags"):
+        notes.apply_changes(project, [1], [notes.Change(note.id, "add-tags", [vase.id])])
+    assert _state(project) == before

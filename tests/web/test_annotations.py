@@ -135,3 +135,24 @@ def test_annotation_errors_are_4xx_sentences(
     else:
         response = corpus.client.request(method.upper(), url, json=body)
     assert words.lower() in error(response, status).lower()
+
+
+def test_a_batch_of_changes_is_one_undo_step_over_http(corpus: Corpus) -> None:
+    kind = ok(corpus.post("/properties", {"name": "Kind", "type": "multi_tags"}), 201)["id"]
+    era = ok(corpus.post("/properties", {"name": "Era", "type": "tag"}), 201)["id"]
+    ok(corpus.post(f"/properties/{kind}/tags", {"name": "Vase"}), 201)
+    ok(corpus.post(f"/properties/{era}/tags", {"name": "Archaic"}), 201)
+    first = image_ids(corpus)[0]
+    body = {
+        "ids": [first],
+        "changes": [
+            {"property": kind, "op": "add-tags", "value": ["Vase"]},
+            {"property": era, "op": "set", "value": ["Archaic"]},
+        ],
+    }
+    assert ok(corpus.post("/values/batch", body)) == {"changed": 1}
+    assert values(corpus, kind)[first] and values(corpus, era)[first]
+    ok(corpus.post("/undo", {}))
+    assert first not in values(corpus, kind) and first not in values(corpus, era)
+    bad = {"ids": [first], "changes": [{"property": kind, "op": "explode"}]}
+    assert corpus.post("/values/batch", bad).status_code == 422

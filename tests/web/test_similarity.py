@@ -5,6 +5,8 @@ The ``vectors`` fixture gives a/0-2 vectors near one direction and b/3-5 near an
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +49,10 @@ class TextModel:
 
 def test_text_search(corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(similarity, "get_embedder", lambda name: TextModel())
+    reads_text = dataclasses.replace(
+        similarity.find_spec("clip-vit-b-32"), name="efficientnet-lite0"
+    )
+    monkeypatch.setattr(similarity, "find_spec", lambda name: reads_text)
     found = ids_of(corpus.post("/search", {"text": "a red vase", "limit": 3}))
     assert sorted(found) == sorted(vectors[:3])
     assert "Type some words" in error(corpus.post("/search", {"text": "   "}), 422)
@@ -55,10 +61,6 @@ def test_text_search(corpus: Corpus, vectors: list[int], monkeypatch: pytest.Mon
 def test_text_search_needs_a_model_that_reads_text(
     corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class ImageOnly(TextModel):
-        has_text = False
-
-    monkeypatch.setattr(similarity, "get_embedder", lambda name: ImageOnly())
     assert "cannot read text" in error(corpus.post("/search", {"text": "vase"}), 422)
 
 
@@ -102,11 +104,16 @@ def test_recommendations_for_a_cluster_and_a_tag(corpus: Corpus, vectors: list[i
         ("/search", {"text": ""}, 422, "text"),
         ("/recommendations", {"target": "tag:x"}, 422, "names no group"),
         ("/recommendations", {"target": "mine"}, 422, "names no group"),
-        ("/recommendations", {"target": "group:999"}, 422, "no images"),
+        ("/recommendations", {"target": "group:999"}, 404, "no cluster 999"),
         ("/recommendations", {"target": "tag:999"}, 404, "999"),
         ("/recommendations", {"target": ""}, 422, "target"),
         ("/recommendations/refuse", {"target": "x", "image_ids": []}, 422, "image_ids"),
-        ("/recommendations/refuse", {"target": "x", "image_ids": [999]}, 404, "not in this"),
+        (
+            "/recommendations/refuse",
+            {"target": "x", "image_ids": [999]},
+            404,
+            "no image with id 999",
+        ),
         ("/runs", {"algorithm": "tags"}, 422, "tag property"),
         ("/runs", {"algorithm": "tags", "property": "Nope"}, 404, "Nope"),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.services.value_types import normalize_value
@@ -127,6 +128,58 @@ def clear_values(project: Project, ref: PropertyRef, targets: Sequence[int]) -> 
     with journaled(project, f"clear {prop.name} on {len(ids)} images", scope) as conn:
         valstore.clear_values(conn, prop, ids)
     return len(ids)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One part of a batch: ``op`` is "set" (a value, or a list of tags), "add-tags",
+    "remove-tags" or "clear"."""
+
+    property: PropertyRef
+    op: str
+    value: object = None
+
+
+def apply_changes(
+    project: Project, targets: Sequence[int], changes: Sequence[Change], *, label: str | None = None
+) -> int:
+    """Several property changes on the same images as one transaction and one undo step
+    (accepting a recommendation into a group of several properties, for instance)."""
+    if not changes:
+        raise InvalidInput("No changes were given.")
+    conn = project.read()
+    resolved = [(props.load_property(conn, change.property), change) for change in changes]
+    if len({prop.mode for prop, _ in resolved}) > 1:
+        raise InvalidInput("A batch of changes must be all per-image or all per-file properties.")
+    ids = _targets(conn, resolved[0][0], targets)
+    slices = tuple(
+        piece
+        for prop, _ in resolved
+        for piece in journal.values_scope(prop.id, prop.mode, ids).slices
+    )
+    names = ", ".join(dict.fromkeys(prop.name for prop, _ in resolved))
+    text = label or f"change {names} on {len(ids)} images"
+    with journaled(project, text, Scope(slices, tuple(ids))) as conn:
+        for prop, change in resolved:
+            _apply(conn, prop, ids, change)
+    return len(ids)
+
+
+def _apply(conn: sqlite3.Connection, prop: Property, ids: list[int], change: Change) -> None:
+    if change.op == "clear":
+        valstore.clear_values(conn, prop, ids)
+    elif change.op == "set" and not prop.is_tags:
+        valstore.set_scalar_values(conn, prop, ids, normalize_value(prop.type, change.value))
+    elif change.op == "set" or (change.op == "add-tags" and prop.type == "tag"):
+        tag_ids = _tag_list(conn, prop, change.value)
+        valstore.clear_values(conn, prop, ids)
+        valstore.add_tag_values(conn, prop, ids, tag_ids)
+    elif change.op in ("add-tags", "remove-tags") and prop.is_tags:
+        tag_ids = _tag_list(conn, prop, change.value)
+        action = valstore.add_tag_values if change.op == "add-tags" else valstore.remove_tag_values
+        action(conn, prop, ids, tag_ids)
+    else:
+        raise InvalidInput(f"Cannot {change.op} on the property {prop.name!r} ({prop.type}).")
 
 
 def _tag_list(conn: sqlite3.Connection, prop: Property, value: object) -> list[int]:

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpuscope.analysis.recommend import compute_recommendations
-from corpuscope.errors import InvalidInput
+from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import refusals as refusalstore
 from corpuscope.store import runs as runstore
 from corpuscope.store import tags as tagstore
 from corpuscope.store.db import Project
 from corpuscope.store.properties import load_property
-from corpuscope.store.values import list_images_with_tags
+from corpuscope.store.values import existing_images, list_images_with_tags
 
 MAX_RESULTS = 500
 
@@ -41,7 +41,8 @@ def target_members(project: Project, target: str) -> list[int]:
         tag = tagstore.load_tag(conn, int(number))
         return list_images_with_tags(conn, load_property(conn, tag.property_id), [tag.id])
     if kind == "group":
-        return [image_id for image_id, _ in runstore.load_members(conn, int(number))]
+        group = runstore.load_group(conn, int(number))
+        return [image_id for image_id, _ in runstore.load_members(conn, group.id)]
     raise InvalidInput(f"{target!r} names no group; pass the group's images with it.")
 
 
@@ -86,6 +87,11 @@ def refuse(project: Project, target: str, image_ids: Sequence[int]) -> None:
     """Remember that these images do not belong to the target group."""
     if not image_ids:
         raise InvalidInput("No images were given to refuse.")
+    missing = sorted(set(image_ids) - set(existing_images(project.read(), image_ids)))
+    if missing:
+        raise NotFound(
+            f"There is no image with id {', '.join(map(str, missing[:5]))} in this project."
+        )
     with project.write() as conn:
         refusalstore.save_refusals(conn, target, image_ids)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpuscope.analysis.similarity import Ranking, compute_similar, compute_text_search
+from corpuscope.embed.catalog import find_spec
 from corpuscope.errors import InvalidInput
 from corpuscope.services.models import get_embedder
 from corpuscope.services.vectors import load_project_vectors
@@ -76,12 +77,12 @@ def search_text(
     if not text.strip():
         raise InvalidInput("Type some words to search for.")
     ids, X, vector_set = load_project_vectors(project, model)
-    embedder = get_embedder(vector_set.model)
-    if not embedder.has_text:
+    if not find_spec(vector_set.model).has_text:
         raise InvalidInput(
             f"The model {vector_set.model} cannot read text; compute vectors with a CLIP model "
             "(see `corpuscope models`) to search by text."
         )
+    embedder = get_embedder(vector_set.model)
     if embedder.version != vector_set.version:
         raise InvalidInput(
             f"The vectors were made by another version of {vector_set.model}; "

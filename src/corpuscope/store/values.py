@@ -93,6 +93,17 @@ def load_tag_values(conn: sqlite3.Connection, prop: Property) -> dict[int, list[
     return result
 
 
+def existing_images(conn: sqlite3.Connection, image_ids: Sequence[int]) -> set[int]:
+    """The subset of ``image_ids`` that exist in the project."""
+    found: set[int] = set()
+    ids = list(image_ids)
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT id FROM images WHERE id IN ({marks})", tuple(chunk))
+        found.update(r[0] for r in rows)
+    return found
+
+
 def existing_targets(conn: sqlite3.Connection, prop: Property, targets: Sequence[int]) -> set[int]:
     """The subset of ``targets`` that exist as images (or files) in the project."""
     table = "images" if prop.mode == "image" else "files"

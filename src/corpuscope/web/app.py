@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Explore large image corpora by visual similarity. See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,  # the interactive docs load scripts from a CDN: nothing offline
+        redoc_url=None,
         responses=ERRORS,  # type: ignore[arg-type]
     )
     app.state.hub = hub

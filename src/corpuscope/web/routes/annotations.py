@@ -22,6 +22,7 @@ from corpuscope.web.schemas.annotations import (
     TagIn,
     TagOut,
     TagPatch,
+    ValuesBatchIn,
     ValuesClearIn,
     ValuesSetIn,
     ValuesTagsIn,
@@ -133,3 +134,11 @@ def remove_tags(property_id: PropertyId, body: ValuesTagsIn, project: ProjectDep
 @router.post("/properties/{property_id}/values/clear")
 def clear_values(property_id: PropertyId, body: ValuesClearIn, project: ProjectDep) -> ChangedOut:
     return ChangedOut(changed=notes.clear_values(project, property_id, body.ids))
+
+
+@router.post("/values/batch")
+def change_values(body: ValuesBatchIn, project: ProjectDep) -> ChangedOut:
+    """Several property changes on the same images as one undo step (accepting a
+    recommendation into a group of the grid grouped by several properties, for instance)."""
+    changes = [notes.Change(c.property, c.op, c.value) for c in body.changes]
+    return ChangedOut(changed=notes.apply_changes(project, body.ids, changes, label=body.label))

@@ -61,6 +61,23 @@ class ValuesClearIn(Strict):
     ids: IdList = Field(min_length=1)
 
 
+class ChangeIn(Strict):
+    """One change of a batch: ``set`` (a value, or a list of tags), ``add-tags``,
+    ``remove-tags`` (``value``: a list of tags) or ``clear``."""
+
+    property: Id
+    op: Literal["set", "add-tags", "remove-tags", "clear"]
+    value: Scalar | list[Ref] | None = None
+
+
+class ValuesBatchIn(Strict):
+    """Several changes on the same images, applied together as one undo step."""
+
+    ids: IdList = Field(min_length=1)
+    changes: list[ChangeIn] = Field(min_length=1, max_length=16)
+    label: Name | None = None
+
+
 class TagOut(BaseModel):
     """``count``: images (files for instance properties) carrying this very tag."""
 
