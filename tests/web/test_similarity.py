@@ -6,7 +6,6 @@ The ``vectors`` fixture gives a/0-2 vectors near one direction and b/3-5 near an
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Sequence
 from typing import Any
 

@@ -142,9 +142,15 @@ def import_csv_(
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Argument(help="Where to write the demo images and project.")] = Path("demo"),
-    digits: Annotated[int, typer.Option(help="How many MNIST digits to include (at most 5,000).")] = 5000,
-    serve: Annotated[bool, typer.Option(help="Start the web app on the demo project afterwards.")] = True,
+    folder: Annotated[
+        Path, typer.Argument(help="Where to write the demo images and project.")
+    ] = Path("demo"),
+    digits: Annotated[
+        int, typer.Option(help="How many MNIST digits to include (at most 5,000).")
+    ] = 5000,
+    serve: Annotated[
+        bool, typer.Option(help="Start the web app on the demo project afterwards.")
+    ] = True,
     port: Annotated[int, typer.Option(help="Port for the web app.")] = 8765,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
