@@ -6,9 +6,13 @@ STAMP := $(VENV)/.installed
 # The CPU build of PyTorch that installs quickly here; any other version pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: setup run test test-fast lint bench clean
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+FRONTEND_BUILD := src/corpuscope/web/static/index.html
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
 
-setup: $(STAMP)
+.PHONY: setup run test test-fast lint frontend-test bench clean
+
+setup: $(STAMP) $(FRONTEND_BUILD)
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +20,14 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev]' $(TORCH)
 	touch $@
+
+# The web front-end: dependencies from package-lock.json (no install scripts, nothing else
+# downloaded), built into the Python package's static folder.
+$(FRONTEND_DEPS): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts
+
+$(FRONTEND_BUILD): $(FRONTEND_DEPS) $(FRONTEND_SOURCES)
+	cd frontend && npm run build
 
 run: setup
 	$(BIN)/corpuscope demo demo
@@ -25,8 +37,12 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-# The whole suite: lint, types, and every test marker (slow and browser included).
-test: lint
+frontend-test: setup
+	cd frontend && npm test && npm run check
+
+# The whole suite: lint, types, front-end unit tests, and every pytest marker (slow and
+# browser included: Playwright drives Debian's Chromium at /usr/bin/chromium).
+test: lint frontend-test
 	$(BIN)/pytest -m "" -q
 
 # The quick loop while coding: no slow or browser tests.
@@ -38,6 +54,9 @@ bench: setup
 	$(BIN)/python bench/vectors_bench.py
 	$(BIN)/python bench/cluster_speed.py
 	$(BIN)/python bench/cluster_quality.py
+	$(BIN)/python bench/vector_load_bench.py
+	$(BIN)/python bench/api_bench.py
+	$(BIN)/python bench/ui_bench.py
 
 clean:
 	rm -rf $(VENV) demo bench-output test-output

@@ -170,3 +170,27 @@ def test_run_creation_errors(
 
 def test_clustering_without_vectors_says_how_to_get_them(corpus: Corpus) -> None:
     assert "vectors" in error(corpus.post("/runs", {"k": 2}), 404)
+
+
+def test_accepting_images_into_a_cluster_of_an_unsaved_run(
+    corpus: Corpus, vectors: list[int]
+) -> None:
+    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    first, second = run["groups"]
+    page = ok(corpus.post("/images/query", {"filter": {"group_id": first["id"]}}))
+    newcomer = page["items"][0]["id"]
+    moved = ok(corpus.post(f"/groups/{second['id']}/members", {"image_ids": [newcomer]}))
+    assert moved["size"] == second["size"] + 1
+    again = ok(corpus.get(f"/runs/{run['id']}"))
+    assert sum(group["size"] for group in again["groups"]) == 6
+    assert "no cluster" in error(
+        corpus.post("/groups/999/members", {"image_ids": [vectors[0]]}), 404
+    )
+    assert error(corpus.post(f"/groups/{first['id']}/members", {"image_ids": []}), 422)
+
+
+def test_name_suggestions_need_a_model_that_reads_text(corpus: Corpus, vectors: list[int]) -> None:
+    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    message = error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": ["vase"]}), 422)
+    assert "cannot read text" in message
+    assert error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": []}), 422)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from corpuscope.errors import InvalidInput
+from corpuscope.services import naming
 from corpuscope.services import runs as runservice
 from corpuscope.services.clustering import run_clustering
 from corpuscope.services.duplicates import run_duplicates
@@ -16,7 +17,17 @@ from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY, run_by_tags
 from corpuscope.web.deps import ProjectDep
 from corpuscope.web.schemas.annotations import PropertyOut
 from corpuscope.web.schemas.common import MAX_ID, OkOut
-from corpuscope.web.schemas.runs import ClusterIn, GroupNameIn, RunGroupOut, RunOut, SaveRunIn
+from corpuscope.web.schemas.runs import (
+    ClusterIn,
+    GroupNameIn,
+    MembersIn,
+    NamesIn,
+    NamesOut,
+    NameSuggestionOut,
+    RunGroupOut,
+    RunOut,
+    SaveRunIn,
+)
 
 router = APIRouter(prefix="/api/projects/{pid}", tags=["clustering"])
 RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -102,3 +113,23 @@ def name_group(group_id: GroupId, body: GroupNameIn, project: ProjectDep) -> OkO
     """Name a group (null: back to its number); the name becomes its tag when saved."""
     runservice.name_group(project, group_id, body.name)
     return OkOut()
+
+
+@router.post("/runs/{run_id}/names")
+def suggest_names(run_id: RunId, body: NamesIn, project: ProjectDep) -> NamesOut:
+    """Names for each cluster from a vocabulary, by the model's text tower (CLIP models)."""
+    found = naming.suggest_names(project, run_id, body.vocabulary, top=body.top)
+    return NamesOut(
+        groups={
+            str(group_id): [NameSuggestionOut(name=s.name, score=s.score) for s in items]
+            for group_id, items in found.items()
+        }
+    )
+
+
+@router.post("/groups/{group_id}/members")
+def add_members(group_id: GroupId, body: MembersIn, project: ProjectDep) -> RunGroupOut:
+    """Put images into a cluster of an unsaved run (accepting recommendations): they leave
+    the run's other clusters and the runs nested under those."""
+    group = runservice.move_to_group(project, group_id, body.image_ids)
+    return RunGroupOut.model_validate(group, from_attributes=True)

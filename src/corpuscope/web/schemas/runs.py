@@ -75,3 +75,27 @@ class GroupNameIn(Strict):
 
 class RunIdsIn(Strict):
     ids: IdList = Field(min_length=1)
+
+
+class NamesIn(Strict):
+    """Words or phrases to choose cluster names from (read by the model's text tower)."""
+
+    vocabulary: list[Name] = Field(min_length=1, max_length=2000)
+    top: int = Field(default=3, ge=1, le=20)
+
+
+class NameSuggestionOut(BaseModel):
+    name: str
+    score: float
+
+
+class NamesOut(BaseModel):
+    """Group id (as a string) -> suggestions, best first."""
+
+    groups: dict[str, list[NameSuggestionOut]]
+
+
+class MembersIn(Strict):
+    """Images to put into a cluster: they leave the run's other clusters."""
+
+    image_ids: IdList = Field(min_length=1)

@@ -1,0 +1,133 @@
+/** Typed calls to the corpuscope API, one method per route, bound to one project. */
+
+import { apiUrl, del, get, patch, post } from "./http";
+import type {
+  ChangedOut,
+  ChangeIn,
+  ClusterIn,
+  FilterIn,
+  FolderOut,
+  GroupingOut,
+  HistoryOut,
+  IdPageOut,
+  ImageDetailOut,
+  ImagePageOut,
+  ImageQueryIn,
+  MapOut,
+  MatchOut,
+  NamesOut,
+  RecommendIn,
+  ScoredPage,
+  MergeOut,
+  ModelOut,
+  OkOut,
+  ProjectListOut,
+  ProjectOut,
+  ProjectStatusOut,
+  PropertyOut,
+  PropertyType,
+  Ref,
+  RunGroupOut,
+  RunOut,
+  Scalar,
+  SortIn,
+  TagOut,
+  TaskListOut,
+  TaskOut,
+  UndoOut,
+} from "./types";
+
+const scored = (page: { items: MatchOut[] }): ScoredPage => ({
+  items: page.items.map((item) => ({ id: item.image_id, score: item.score })),
+});
+
+export const listProjects = () => get<ProjectListOut>("projects");
+export const openProject = (path: string, create = false) => post<ProjectOut>("projects", { path, create });
+export const listModels = () => get<ModelOut[]>("models");
+
+export class ProjectApi {
+  readonly id: string;
+  private readonly base: string;
+
+  constructor(id: string) {
+    this.id = id;
+    this.base = `projects/${encodeURIComponent(id)}`;
+  }
+
+  // --- project, folders, vectors, tasks -------------------------------------------------------
+  status = (limit = 20) => get<ProjectStatusOut>(this.base, { limit });
+  close = () => post<OkOut>(`${this.base}/close`);
+  folders = () => get<FolderOut[]>(`${this.base}/folders`);
+  addFolder = (path: string) => post<TaskOut>(`${this.base}/folders`, { path });
+  reimportFolder = (folderId: number) => post<TaskOut>(`${this.base}/folders/${folderId}/import`);
+  computeVectors = (model?: string) => post<TaskOut>(`${this.base}/vectors`, model ? { model } : {});
+  tasks = (active = false, limit = 50) => get<TaskListOut>(`${this.base}/tasks`, { active, limit });
+  task = (taskId: number) => get<TaskOut>(`${this.base}/tasks/${taskId}`);
+  cancelTask = (taskId: number) => post<TaskOut>(`${this.base}/tasks/${taskId}/cancel`);
+  taskEventsUrl = () => apiUrl(`${this.base}/tasks/events`);
+
+  // --- images ---------------------------------------------------------------------------------
+  queryImages = (body: ImageQueryIn, signal?: AbortSignal) => post<ImagePageOut>(`${this.base}/images/query`, body, signal);
+  imageIds = (filter: FilterIn, sort: SortIn = {}, offset = 0, limit = 100_000, signal?: AbortSignal) =>
+    post<IdPageOut>(`${this.base}/images/ids`, { filter, sort, offset, limit }, signal);
+  image = (imageId: number) => get<ImageDetailOut>(`${this.base}/images/${imageId}`);
+  thumbnailUrl = (imageId: number, size: 128 | 512 = 128) => apiUrl(`${this.base}/images/${imageId}/thumbnail`, { size });
+  fileUrl = (imageId: number, fileId?: number) => apiUrl(`${this.base}/images/${imageId}/file`, { file_id: fileId });
+
+  // --- grouping -------------------------------------------------------------------------------
+  grouping = (levels: (number | string)[], filter: FilterIn, maxGroups = 500, signal?: AbortSignal) =>
+    post<GroupingOut>(`${this.base}/grouping`, { levels, filter, max_groups: maxGroups }, signal);
+
+  // --- properties, tags, values ---------------------------------------------------------------
+  properties = () => get<PropertyOut[]>(`${this.base}/properties`);
+  createProperty = (name: string, type: PropertyType, mode: "image" | "instance" = "image") =>
+    post<PropertyOut>(`${this.base}/properties`, { name, type, mode });
+  renameProperty = (propertyId: number, name: string) => patch<PropertyOut>(`${this.base}/properties/${propertyId}`, { name });
+  deleteProperty = (propertyId: number) => del<OkOut>(`${this.base}/properties/${propertyId}`);
+  createTag = (propertyId: number, name: string, color?: string, parents: number[] = []) =>
+    post<TagOut>(`${this.base}/properties/${propertyId}/tags`, { name, parents, ...(color ? { color } : {}) });
+  changeTag = (tagId: number, change: { name?: string; color?: string; parents?: number[] }) =>
+    patch<TagOut>(`${this.base}/tags/${tagId}`, change);
+  deleteTag = (tagId: number) => del<OkOut>(`${this.base}/tags/${tagId}`);
+  mergeTags = (survivorId: number, others: number[]) => post<MergeOut>(`${this.base}/tags/${survivorId}/merge`, { others });
+  setValues = (propertyId: number, ids: number[], value: Scalar | Ref[]) =>
+    post<ChangedOut>(`${this.base}/properties/${propertyId}/values/set`, { ids, value });
+  addTags = (propertyId: number, ids: number[], tags: Ref[]) =>
+    post<ChangedOut>(`${this.base}/properties/${propertyId}/values/add-tags`, { ids, tags });
+  removeTags = (propertyId: number, ids: number[], tags: Ref[]) =>
+    post<ChangedOut>(`${this.base}/properties/${propertyId}/values/remove-tags`, { ids, tags });
+  clearValues = (propertyId: number, ids: number[]) => post<ChangedOut>(`${this.base}/properties/${propertyId}/values/clear`, { ids });
+  /** Several changes on the same images, applied together as one undo step. */
+  changeValues = (ids: number[], changes: ChangeIn[], label?: string) =>
+    post<ChangedOut>(`${this.base}/values/batch`, { ids, changes, ...(label ? { label } : {}) });
+
+  // --- clustering runs ------------------------------------------------------------------------
+  runs = () => get<RunOut[]>(`${this.base}/runs`);
+  run = (runId: number) => get<RunOut>(`${this.base}/runs/${runId}`);
+  createRun = (body: ClusterIn) => post<RunOut>(`${this.base}/runs`, body);
+  discardRun = (runId: number) => del<OkOut>(`${this.base}/runs/${runId}`);
+  saveRun = (runId: number, flat: boolean, name?: string) =>
+    post<PropertyOut>(`${this.base}/runs/${runId}/save`, { flat, ...(name ? { name } : {}) });
+  nameGroup = (groupId: number, name: string | null) => patch<OkOut>(`${this.base}/groups/${groupId}`, { name });
+  /** Put images into a cluster of a run: they leave the run's other clusters. */
+  addToGroup = (groupId: number, imageIds: number[]) =>
+    post<RunGroupOut>(`${this.base}/groups/${groupId}/members`, { image_ids: imageIds });
+
+  // --- recommendations, similar images, map, search ------------------------------------------
+  recommend = (body: RecommendIn, signal?: AbortSignal) =>
+    post<{ items: MatchOut[] }>(`${this.base}/recommendations`, body, signal).then(scored);
+  refuse = (target: string, imageIds: number[]) => post<OkOut>(`${this.base}/recommendations/refuse`, { target, image_ids: imageIds });
+  forgetRefusals = (target: string) => post<OkOut>(`${this.base}/recommendations/forget`, { target });
+  similar = (imageId: number, limit = 60, signal?: AbortSignal) =>
+    post<{ items: MatchOut[] }>(`${this.base}/similar`, { image_ids: [imageId], limit }, signal).then(scored);
+  map = (signal?: AbortSignal) => get<MapOut>(`${this.base}/map`, undefined, signal);
+  computeMap = (refit = true) => post<TaskOut>(`${this.base}/map`, { refit });
+  search = (text: string, limit = 200, signal?: AbortSignal) =>
+    post<{ items: MatchOut[] }>(`${this.base}/search`, { text, limit }, signal).then(scored);
+  names = (runId: number, vocabulary: string[]) => post<NamesOut>(`${this.base}/runs/${runId}/names`, { vocabulary });
+
+  // --- undo -----------------------------------------------------------------------------------
+  undo = () => post<UndoOut>(`${this.base}/undo`);
+  redo = () => post<UndoOut>(`${this.base}/redo`);
+  history = (limit = 50) => get<HistoryOut>(`${this.base}/history`, { limit });
+}

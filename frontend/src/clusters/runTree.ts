@@ -1,0 +1,87 @@
+/**
+ * A clustering run and the runs nested under its groups, as grid sections: one collapsible line
+ * per cluster (count and score), most coherent first, outliers last; a cluster clustered again
+ * shows its sub-clusters instead of its images. Members are listed typical → odd.
+ */
+
+import type { Section } from "../grid/sections";
+
+export interface RunGroupLike {
+  id: number;
+  rank: number;
+  kind: string;
+  label: string;
+  score: number | null;
+  size: number;
+  child_run_ids: number[];
+}
+
+export interface RunLike {
+  id: number;
+  algorithm: string;
+  params: Record<string, unknown>;
+  n_images: number;
+  groups: RunGroupLike[];
+}
+
+const LAST_KINDS = new Set(["outliers", "unassigned", "noise"]);
+
+/** Clusters first, most coherent (lowest score) first; outliers and unassigned at the end. */
+export function orderGroups<T extends RunGroupLike>(groups: T[]): T[] {
+  return [...groups].sort((a, b) => {
+    const lastA = LAST_KINDS.has(a.kind) ? 1 : 0;
+    const lastB = LAST_KINDS.has(b.kind) ? 1 : 0;
+    if (lastA !== lastB) return lastA - lastB;
+    const scoreA = a.score ?? Number.POSITIVE_INFINITY;
+    const scoreB = b.score ?? Number.POSITIVE_INFINITY;
+    return scoreA - scoreB || a.rank - b.rank;
+  });
+}
+
+/** The run shown under a group: its newest nested run that is loaded. */
+export function shownChildRun<R extends RunLike>(group: RunGroupLike, runs: ReadonlyMap<number, R>): R | undefined {
+  for (const id of [...group.child_run_ids].sort((a, b) => b - a)) {
+    const run = runs.get(id);
+    if (run) return run;
+  }
+  return undefined;
+}
+
+export function describeRun(run: RunLike): string {
+  const names: Record<string, string> = { kmeans: "k-means", auto: "automatic", duplicates: "near-duplicates", tags: "by tags" };
+  const algorithm = names[run.algorithm] ?? run.algorithm;
+  const clusters = run.groups.filter((g) => !LAST_KINDS.has(g.kind)).length;
+  return `${algorithm} · ${clusters} cluster${clusters === 1 ? "" : "s"} · ${run.n_images.toLocaleString()} images`;
+}
+
+export function runSections<R extends RunLike>(
+  run: R,
+  runs: ReadonlyMap<number, R>,
+  closed: ReadonlySet<number> = new Set(),
+  depth = 0,
+): Section[] {
+  return orderGroups(run.groups)
+    .filter((group) => !closed.has(group.id))
+    .map((group) => {
+      const child = shownChildRun(group, runs);
+      const children = child ? runSections(child, runs, closed, depth + 1) : [];
+      const section: Section = {
+        key: `c:${group.id}`,
+        kind: LAST_KINDS.has(group.kind) ? "outliers" : "cluster",
+        label: group.label,
+        depth,
+        count: child ? 0 : group.size,
+        total: group.size,
+        source: child ? null : { filter: { group_id: group.id }, sort: { key: "rank" } },
+        children,
+        score: group.score,
+        groupId: group.id,
+        runId: run.id,
+      };
+      if (child) {
+        section.note = describeRun(child);
+        section.childRunId = child.id;
+      }
+      return section;
+    });
+}

@@ -1,0 +1,203 @@
+/**
+ * Clustering runs the workspace shows: the run on screen and the runs nested under its groups,
+ * loaded on demand; creating, nesting, discarding and saving runs; cluster lines the user closed.
+ */
+
+import type { ClusterIn, PropertyOut, RunOut } from "../api/types";
+import { messageOf, notify, showError } from "../lib/toasts.svelte";
+import type { Session } from "../project/session.svelte";
+
+export class RunStore {
+  loaded = $state.raw<ReadonlyMap<number, RunOut>>(new Map());
+  closed = $state.raw<ReadonlySet<number>>(new Set());
+  list = $state.raw<RunOut[]>([]);
+  error = $state<string | null>(null);
+  /** Names the text model suggests, by group id. */
+  suggestions = $state.raw<Record<string, { name: string; score: number }[]>>({});
+  /** "root" or a group id while a clustering is being computed there. */
+  busy = $state<string | number | null>(null);
+  private seen = -1;
+
+  constructor(private readonly session: Session) {
+    this.closed = new Set(this.readClosed());
+  }
+
+  get(id: number): RunOut | undefined {
+    return this.loaded.get(id);
+  }
+
+  /** Load a run and every run nested below it (again when the data version moved). */
+  async ensure(id: number, version: number): Promise<void> {
+    if (this.loaded.has(id) && version === this.seen) return;
+    this.seen = version;
+    try {
+      const found = new Map<number, RunOut>();
+      const pending = [id];
+      while (pending.length) {
+        const run = await this.session.api.run(pending.shift()!);
+        found.set(run.id, run);
+        for (const group of run.groups) pending.push(...group.child_run_ids);
+      }
+      this.loaded = found;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  async refreshList(): Promise<void> {
+    try {
+      this.list = await this.session.api.runs();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  /** Create a run on the images of the current view (all of them when nothing filters it). */
+  async create(params: Omit<ClusterIn, "image_ids" | "within">, imageIds: number[] | null): Promise<RunOut | null> {
+    this.busy = "root";
+    try {
+      const run = await this.session.api.createRun({ ...params, image_ids: imageIds });
+      this.loaded = new Map([[run.id, run]]);
+      this.session.view = { ...this.session.view, run: run.id };
+      void this.refreshList();
+      return run;
+    } catch (error) {
+      showError(error);
+      return null;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Cluster one group again; its sub-clusters replace its images in the tree. */
+  async nest(runId: number, groupId: number, params: Omit<ClusterIn, "image_ids" | "within">): Promise<void> {
+    this.busy = groupId;
+    try {
+      const child = await this.session.api.createRun({ ...params, within: { run_id: runId, group_id: groupId } });
+      const parent = await this.session.api.run(runId);
+      const next = new Map(this.loaded);
+      next.set(parent.id, parent);
+      next.set(child.id, child);
+      this.loaded = next;
+    } catch (error) {
+      showError(error);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Forget a run (and the runs under it); the root run closes the workspace. */
+  async discard(runId: number): Promise<void> {
+    try {
+      const run = this.loaded.get(runId);
+      await this.session.api.discardRun(runId);
+      if (this.session.view.run === runId) {
+        this.session.view = { ...this.session.view, run: null };
+        this.loaded = new Map();
+      } else if (run?.parent_run_id) {
+        const parent = await this.session.api.run(run.parent_run_id);
+        const next = new Map(this.loaded);
+        next.delete(runId);
+        next.set(parent.id, parent);
+        this.loaded = next;
+      }
+      void this.refreshList();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async save(runId: number, flat: boolean, name?: string): Promise<PropertyOut | null> {
+    try {
+      const property = await this.session.api.saveRun(runId, flat, name);
+      await this.session.changed();
+      notify(`Saved as the property “${property.name}”.`);
+      return property;
+    } catch (error) {
+      showError(error);
+      return null;
+    }
+  }
+
+  async rename(groupId: number, name: string | null): Promise<void> {
+    try {
+      await this.session.api.nameGroup(groupId, name);
+      const runId = [...this.loaded.values()].find((r) => r.groups.some((g) => g.id === groupId))?.id;
+      if (runId !== undefined) {
+        const run = await this.session.api.run(runId);
+        this.loaded = new Map(this.loaded).set(run.id, run);
+      }
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  /** Ask the text model for names of every cluster of the loaded runs. */
+  async suggest(vocabulary: string[]): Promise<void> {
+    try {
+      const found: Record<string, { name: string; score: number }[]> = {};
+      for (const run of this.loaded.values()) Object.assign(found, (await this.session.api.names(run.id, vocabulary)).groups);
+      this.suggestions = found;
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  close(groupId: number): void {
+    this.closed = new Set(this.closed).add(groupId);
+    this.writeClosed();
+  }
+
+  reopenAll(run: RunOut): void {
+    const ids = new Set<number>();
+    const visit = (r: RunOut) => {
+      for (const group of r.groups) {
+        ids.add(group.id);
+        for (const child of group.child_run_ids) {
+          const nested = this.loaded.get(child);
+          if (nested) visit(nested);
+        }
+      }
+    };
+    visit(run);
+    this.closed = new Set([...this.closed].filter((id) => !ids.has(id)));
+    this.writeClosed();
+  }
+
+  closedIn(run: RunOut): number {
+    let count = 0;
+    const visit = (r: RunOut) => {
+      for (const group of r.groups) {
+        if (this.closed.has(group.id)) count++;
+        for (const child of group.child_run_ids) {
+          const nested = this.loaded.get(child);
+          if (nested) visit(nested);
+        }
+      }
+    };
+    visit(run);
+    return count;
+  }
+
+  private get storageKey(): string {
+    return `corpuscope.closed.${this.session.api.id}`;
+  }
+
+  private readClosed(): number[] {
+    try {
+      const parsed: unknown = JSON.parse(localStorage.getItem(this.storageKey) ?? "[]");
+      return Array.isArray(parsed) ? parsed.filter((v): v is number => typeof v === "number") : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private writeClosed(): void {
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify([...this.closed].slice(-5000)));
+    } catch {
+      // the lines reopen on reload; nothing is lost
+    }
+  }
+}

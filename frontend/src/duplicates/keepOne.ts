@@ -1,0 +1,50 @@
+/**
+ * "Keep one" for near-duplicate groups: the kept image gets the tag ``keep`` and the others
+ * ``duplicate`` in a tag property (``Duplicates`` unless another is chosen). Files are never
+ * deleted: the tags let a person filter, review and export.
+ */
+
+import type { ProjectApi } from "../api/client";
+import type { PropertyOut } from "../api/types";
+import { applyChange } from "../grid/applyValue";
+
+export const PROPERTY = "Duplicates";
+export const KEEP = "keep";
+export const DUPLICATE = "duplicate";
+
+/** Similarity of a group's members from its score (score = 100 × (1 − mean pairwise cosine)). */
+export function similarityOf(score: number | null | undefined): number | null {
+  if (score === null || score === undefined || !Number.isFinite(score)) return null;
+  return Math.max(0, Math.min(1, 1 - score / 100));
+}
+
+/** Which image to keep by default: the largest picture, the first on a tie. */
+export function proposeKeep(images: { id: number; width: number; height: number }[]): number | null {
+  let best: (typeof images)[number] | null = null;
+  for (const image of images) if (!best || image.width * image.height > best.width * best.height) best = image;
+  return best?.id ?? null;
+}
+
+/** The split of a set of groups into images to keep and images marked as duplicates. */
+export function keepSplit(groups: { ids: number[]; keep: number }[]): { keep: number[]; duplicate: number[] } {
+  const keep = new Set<number>();
+  const duplicate = new Set<number>();
+  for (const group of groups) {
+    for (const id of group.ids) (id === group.keep ? keep : duplicate).add(id);
+  }
+  for (const id of keep) duplicate.delete(id); // an image kept in one group is never marked elsewhere
+  return { keep: [...keep], duplicate: [...duplicate] };
+}
+
+export async function findOrCreateProperty(api: ProjectApi, properties: PropertyOut[], name = PROPERTY): Promise<PropertyOut> {
+  const found = properties.find((p) => p.name.toLowerCase() === name.toLowerCase() && p.type === "tag");
+  if (found) return found;
+  const created = await api.createProperty(name, "tag");
+  return { ...created, tags: [] };
+}
+
+export async function applyKeep(api: ProjectApi, property: PropertyOut, split: { keep: number[]; duplicate: number[] }): Promise<void> {
+  if (split.keep.length) await applyChange(api, property, split.keep, { kind: "tags", names: [KEEP], mode: "replace" });
+  const refreshed = (await api.properties()).find((p) => p.id === property.id) ?? property;
+  if (split.duplicate.length) await applyChange(api, refreshed, split.duplicate, { kind: "tags", names: [DUPLICATE], mode: "replace" });
+}

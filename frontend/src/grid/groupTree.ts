@@ -1,0 +1,93 @@
+/**
+ * A grouping from the server (``GroupingOut``: nested levels, tag groups in tree order with
+ * their depth) as grid sections. Each group's images are fetched with the view's filter
+ * narrowed to the group's keys, so every section pages through the one image query.
+ */
+
+import type { ConditionIn, FilterIn, GroupOut, GroupingOut, SortIn } from "../api/types";
+import type { Section } from "./sections";
+import { stableKey } from "./sections";
+
+export type LevelKind = "folder" | "tags" | "scalar";
+export type Key = GroupOut["key"];
+
+export interface Level {
+  ref: number | "folder";
+  kind: LevelKind;
+}
+
+/** ``filter`` narrowed to the group at ``path`` (one key per level from the top). */
+export function narrowFilter(filter: FilterIn, levels: Level[], path: Key[]): FilterIn {
+  const conditions: ConditionIn[] = [...(filter.conditions ?? [])];
+  let folderIds = filter.folder_ids ?? [];
+  path.forEach((key, depth) => {
+    const level = levels[depth]!;
+    if (level.kind === "folder") {
+      folderIds = [Number(key)]; // a folder group only exists inside the filter's folders
+    } else if (key === null) {
+      conditions.push({ property: level.ref, op: "empty" });
+    } else if (level.kind === "tags") {
+      conditions.push({ property: level.ref, op: "any", tags: [Number(key)], descendants: false });
+    } else {
+      conditions.push({ property: level.ref, op: "eq", value: key });
+    }
+  });
+  const narrowed: FilterIn = { ...filter, conditions };
+  if (folderIds.length) narrowed.folder_ids = folderIds;
+  return narrowed;
+}
+
+/** Tag groups come flat in tree order with ``depth``: nest each under the last shallower one. */
+export function nestByDepth<T extends { depth?: number }>(items: T[]): { item: T; children: ReturnType<typeof nestByDepth<T>> }[] {
+  type Node = { item: T; children: Node[] };
+  const roots: Node[] = [];
+  const stack: { depth: number; node: Node }[] = [];
+  for (const item of items) {
+    const depth = item.depth ?? 0;
+    const node: Node = { item, children: [] };
+    while (stack.length && stack[stack.length - 1]!.depth >= depth) stack.pop();
+    const parent = stack[stack.length - 1];
+    (parent ? parent.node.children : roots).push(node);
+    stack.push({ depth, node });
+  }
+  return roots;
+}
+
+export function groupingSections(
+  grouping: GroupingOut,
+  levels: Level[],
+  filter: FilterIn,
+  sort: SortIn,
+): Section[] {
+  const build = (groups: GroupOut[], prefix: Key[], depth: number, level: number, trail: string[] = []): Section[] => {
+    const last = level === levels.length - 1;
+    const toSection = (node: { item: GroupOut; children: ReturnType<typeof nestByDepth<GroupOut>> }, indent: number): Section => {
+      const group = node.item;
+      const path = [...prefix, group.key];
+      const own = last ? group.count : 0;
+      const nested = last ? [] : build(group.children ?? [], path, indent + 1, level + 1, [...trail, group.label]);
+      const below = node.children.map((child) => toSection(child, indent + 1));
+      const total = levels[level]!.kind === "tags" ? (group.total ?? group.count) : group.count;
+      return {
+        key: `g:${stableKey(path)}`,
+        kind: "group",
+        label: group.label,
+        depth: indent,
+        count: own,
+        total,
+        source: own > 0 ? { filter: narrowFilter(filter, levels, path), sort } : null,
+        children: [...nested, ...below],
+        color: group.color ?? null,
+        path,
+        trail,
+      };
+    };
+    return nestByDepth(groups).map((node) => toSection(node, depth));
+  };
+  return build(grouping.groups, [], 0, 0);
+}
+
+/** The whole view as one section (no grouping). */
+export function allSection(total: number, filter: FilterIn, sort: SortIn): Section {
+  return { key: "all", kind: "all", label: "All images", depth: 0, count: total, total, source: { filter, sort }, children: [] };
+}

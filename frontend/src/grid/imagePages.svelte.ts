@@ -1,0 +1,26 @@
+/** A PageCache whose changes Svelte can see (``version`` moves whenever a page arrives). */
+
+import type { ProjectApi } from "../api/client";
+import { showError } from "../lib/toasts.svelte";
+import { PageCache } from "./pageCache";
+
+export class ImagePages {
+  version = $state(0);
+  readonly cache: PageCache;
+
+  constructor(api: ProjectApi, properties: () => number[] = () => []) {
+    this.cache = new PageCache(
+      async (source, offset, limit) => {
+        const page = await api.queryImages({ filter: source.filter, sort: source.sort, offset, limit, properties: properties() });
+        return page.items;
+      },
+      () => this.version++,
+      { onError: showError },
+    );
+  }
+
+  reset(keepStale = true): void {
+    this.cache.clear(keepStale);
+    this.version++;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Draws the map with WebGL2: every point as a round dot (one draw call for 100,000 points, or
+ * only the points inside the canvas when zoomed in), and the thumbnails of the points in view as
+ * instanced quads from a texture atlas. The canvas is larger than the view (see MapCanvas): while
+ * panning and zooming it is only moved by the compositor, and drawn again once the motion settles.
+ */
+
+import type { Bounds, Camera, Viewport } from "./camera";
+import { visibleBounds } from "./camera";
+import { POINT_FRAGMENT, POINT_VERTEX, THUMB_FRAGMENT, THUMB_VERTEX } from "./shaders";
+
+export const ATLAS_SIZE = 2048;
+export const CELL = 64;
+export const CELLS = ATLAS_SIZE / CELL;
+
+function compile(gl: WebGL2RenderingContext, vertex: string, fragment: string): WebGLProgram {
+  const program = gl.createProgram();
+  for (const [type, source] of [[gl.VERTEX_SHADER, vertex], [gl.FRAGMENT_SHADER, fragment]] as const) {
+    const shader = gl.createShader(type)!;
+    gl.shaderSource(shader, source);
+    gl.compileShader(shader);
+    if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(shader) ?? "shader error");
+    gl.attachShader(program, shader);
+  }
+  gl.linkProgram(program);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(program) ?? "link error");
+  return program;
+}
+
+export class MapRenderer {
+  private readonly gl: WebGL2RenderingContext;
+  private readonly points: WebGLProgram;
+  private readonly thumbs: WebGLProgram;
+  private readonly pointVao: WebGLVertexArrayObject;
+  private readonly thumbVao: WebGLVertexArrayObject;
+  private readonly position: WebGLBuffer;
+  private readonly color: WebGLBuffer;
+  private readonly flag: WebGLBuffer;
+  private readonly elements: WebGLBuffer;
+  private readonly instances: WebGLBuffer;
+  private readonly atlas: WebGLTexture;
+  private count = 0;
+  private thumbCount = 0;
+  /** Times the map was drawn (for the benchmark). */
+  renders = 0;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    const gl = canvas.getContext("webgl2", { antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false });
+    if (!gl) throw new Error("This browser cannot draw the map: WebGL2 is not available.");
+    this.gl = gl;
+    this.points = compile(gl, POINT_VERTEX, POINT_FRAGMENT);
+    this.thumbs = compile(gl, THUMB_VERTEX, THUMB_FRAGMENT);
+
+    this.pointVao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.pointVao);
+    this.position = this.attribute(this.points, "a_pos", 2, gl.FLOAT, false);
+    this.color = this.attribute(this.points, "a_color", 4, gl.UNSIGNED_BYTE, true);
+    this.flag = this.attribute(this.points, "a_flag", 1, gl.UNSIGNED_BYTE, false);
+    this.elements = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.elements);
+
+    const corners = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, corners);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+
+    this.thumbVao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.thumbVao);
+    gl.bindBuffer(gl.ARRAY_BUFFER, corners);
+    const corner = gl.getAttribLocation(this.thumbs, "a_corner");
+    gl.enableVertexAttribArray(corner);
+    gl.vertexAttribPointer(corner, 2, gl.FLOAT, false, 0, 0);
+    this.instances = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.instances);
+    const inst = gl.getAttribLocation(this.thumbs, "a_inst");
+    gl.enableVertexAttribArray(inst);
+    gl.vertexAttribPointer(inst, 3, gl.FLOAT, false, 0, 0);
+    gl.vertexAttribDivisor(inst, 1);
+    gl.bindVertexArray(null);
+
+    this.atlas = this.texture(ATLAS_SIZE, ATLAS_SIZE);
+  }
+
+  private texture(width: number, height: number): WebGLTexture {
+    const gl = this.gl;
+    const texture = gl.createTexture()!;
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA8, width, height);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    return texture;
+  }
+
+  private attribute(program: WebGLProgram, name: string, size: number, type: number, normalized: boolean): WebGLBuffer {
+    const gl = this.gl;
+    const buffer = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    const location = gl.getAttribLocation(program, name);
+    gl.enableVertexAttribArray(location);
+    gl.vertexAttribPointer(location, size, type, normalized, 0, 0);
+    return buffer;
+  }
+
+  /** ``xy (2n)`` world positions. */
+  setPoints(xy: Float32Array): void {
+    const gl = this.gl;
+    this.count = xy.length / 2;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.position);
+    gl.bufferData(gl.ARRAY_BUFFER, xy, gl.STATIC_DRAW);
+    this.setFlags(new Uint8Array(this.count));
+  }
+
+  /** ``rgba (4n)`` colours, 0..255. */
+  setColors(rgba: Uint8Array): void {
+    this.gl.bindBuffer(this.gl.ARRAY_BUFFER, this.color);
+    this.gl.bufferData(this.gl.ARRAY_BUFFER, rgba, this.gl.STATIC_DRAW);
+  }
+
+  /** ``flags (n)``: 1 for selected points (drawn larger, outlined). */
+  setFlags(flags: Uint8Array): void {
+    this.gl.bindBuffer(this.gl.ARRAY_BUFFER, this.flag);
+    this.gl.bufferData(this.gl.ARRAY_BUFFER, flags, this.gl.DYNAMIC_DRAW);
+  }
+
+  /** Thumbnails to draw: ``[x, y, slot] * count``. */
+  setThumbs(instances: Float32Array, count: number): void {
+    this.thumbCount = count;
+    this.gl.bindBuffer(this.gl.ARRAY_BUFFER, this.instances);
+    this.gl.bufferData(this.gl.ARRAY_BUFFER, instances.subarray(0, count * 3), this.gl.DYNAMIC_DRAW);
+  }
+
+  uploadThumb(slot: number, source: TexImageSource): void {
+    const gl = this.gl;
+    gl.bindTexture(gl.TEXTURE_2D, this.atlas);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, (slot % CELLS) * CELL, Math.floor(slot / CELLS) * CELL, CELL, CELL, gl.RGBA, gl.UNSIGNED_BYTE, source);
+  }
+
+  private uniforms(program: WebGLProgram, camera: Camera, view: Viewport): void {
+    const gl = this.gl;
+    gl.uniform2f(gl.getUniformLocation(program, "u_center"), camera.x, camera.y);
+    gl.uniform1f(gl.getUniformLocation(program, "u_scale"), camera.scale);
+    gl.uniform2f(gl.getUniformLocation(program, "u_view"), view.width, view.height);
+  }
+
+  /**
+   * Draw everything for ``camera`` on a canvas of ``view`` CSS pixels. ``inRect`` gives the
+   * indices of the points inside a world rectangle (null when most are: all are drawn).
+   */
+  render(camera: Camera, view: Viewport, pointSize: number, thumbSize: number, inRect: (rect: Bounds) => Uint32Array | null): void {
+    const gl = this.gl;
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.round(view.width * dpr);
+    const height = Math.round(view.height * dpr);
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    gl.viewport(0, 0, width, height);
+    gl.clearColor(0, 0, 0, 0);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    gl.useProgram(this.points);
+    this.uniforms(this.points, camera, view);
+    gl.uniform1f(gl.getUniformLocation(this.points, "u_size"), pointSize);
+    gl.uniform1f(gl.getUniformLocation(this.points, "u_dpr"), dpr);
+    gl.bindVertexArray(this.pointVao);
+    const subset = inRect(visibleBounds(camera, view));
+    if (subset) {
+      gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, subset, gl.DYNAMIC_DRAW);
+      gl.drawElements(gl.POINTS, subset.length, gl.UNSIGNED_INT, 0);
+    } else {
+      gl.drawArrays(gl.POINTS, 0, this.count);
+    }
+    if (this.thumbCount > 0) {
+      gl.useProgram(this.thumbs);
+      this.uniforms(this.thumbs, camera, view);
+      gl.uniform1f(gl.getUniformLocation(this.thumbs, "u_thumb"), thumbSize);
+      gl.uniform1f(gl.getUniformLocation(this.thumbs, "u_cells"), CELLS);
+      gl.activeTexture(gl.TEXTURE0);
+      gl.bindTexture(gl.TEXTURE_2D, this.atlas);
+      gl.uniform1i(gl.getUniformLocation(this.thumbs, "u_atlas"), 0);
+      gl.bindVertexArray(this.thumbVao);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.thumbCount);
+    }
+    gl.bindVertexArray(null);
+    this.renders++;
+  }
+
+  dispose(): void {
+    this.gl.getExtension("WEBGL_lose_context")?.loseContext();
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { boundsOf } from "./camera";
+import { buildIndex, insidePolygon, nearest, queryBox, queryPolygon } from "./spatial";
+
+function randomPoints(n: number, seed = 1): Float32Array {
+  let state = seed;
+  const random = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const xy = new Float32Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) xy[i] = random() * 10 - 5;
+  return xy;
+}
+
+const xy = randomPoints(5000);
+const index = buildIndex(xy, boundsOf(xy));
+
+describe("buildIndex", () => {
+  it("holds every point once", () => {
+    expect([...index.order].sort((a, b) => a - b)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(index.starts[index.starts.length - 1]).toBe(5000);
+  });
+});
+
+describe("queryBox", () => {
+  it("matches a brute-force scan", () => {
+    const box = { minX: -1.3, minY: 0.2, maxX: 2.1, maxY: 3.7 };
+    const expected: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      if (xy[2 * i]! >= box.minX && xy[2 * i]! <= box.maxX && xy[2 * i + 1]! >= box.minY && xy[2 * i + 1]! <= box.maxY) expected.push(i);
+    }
+    expect(queryBox(index, xy, box).points.sort((a, b) => a - b)).toEqual(expected);
+  });
+  it("stops at the limit", () => {
+    const result = queryBox(index, xy, { minX: -5, minY: -5, maxX: 5, maxY: 5 }, 10);
+    expect(result.points.length).toBe(10);
+    expect(result.more).toBe(true);
+  });
+});
+
+describe("nearest", () => {
+  it("matches a brute-force search", () => {
+    for (const [x, y] of [[0, 0], [4.9, -4.9], [1.234, 2.345]] as const) {
+      let best = -1;
+      let bestD = Infinity;
+      for (let i = 0; i < 5000; i++) {
+        const d = (xy[2 * i]! - x) ** 2 + (xy[2 * i + 1]! - y) ** 2;
+        if (d < bestD) [best, bestD] = [i, d];
+      }
+      expect(nearest(index, xy, x, y, 0.5)).toBe(best);
+    }
+  });
+  it("finds nothing beyond the radius", () => {
+    const lone = new Float32Array([0, 0, 10, 10]);
+    expect(nearest(buildIndex(lone, boundsOf(lone)), lone, 5, 5, 1)).toBe(-1);
+  });
+});
+
+describe("polygons", () => {
+  it("tells inside from outside, concave shapes included", () => {
+    const l = [0, 0, 4, 0, 4, 1, 1, 1, 1, 4, 0, 4]; // an L
+    expect(insidePolygon(l, 0.5, 0.5)).toBe(true);
+    expect(insidePolygon(l, 0.5, 3.5)).toBe(true);
+    expect(insidePolygon(l, 3, 3)).toBe(false);
+    expect(insidePolygon(l, -1, 0.5)).toBe(false);
+  });
+  it("selects the points inside a lasso, as a scan would", () => {
+    const triangle = [-4, -4, 4, -4, 0, 4];
+    const expected: number[] = [];
+    for (let i = 0; i < 5000; i++) if (insidePolygon(triangle, xy[2 * i]!, xy[2 * i + 1]!)) expected.push(i);
+    expect(queryPolygon(index, xy, triangle).sort((a, b) => a - b)).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(1000);
+  });
+  it("needs three corners", () => {
+    expect(queryPolygon(index, xy, [0, 0, 1, 1])).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * A uniform grid over the map's points for hover (nearest point), rectangles (what is in view)
+ * and lasso selection (points inside a polygon) without scanning 100,000 points each time.
+ */
+
+import type { Bounds } from "./camera";
+
+export interface GridIndex {
+  bounds: Bounds;
+  columns: number;
+  rows: number;
+  /** ``starts[c]..starts[c + 1]`` are the slots of cell c in ``order``. */
+  starts: Uint32Array;
+  order: Uint32Array;
+}
+
+export function buildIndex(xy: Float32Array, bounds: Bounds): GridIndex {
+  const n = xy.length / 2;
+  const side = Math.max(1, Math.ceil(Math.sqrt(n / 4)));
+  const columns = side;
+  const rows = side;
+  const cellOf = new Uint32Array(n);
+  const counts = new Uint32Array(columns * rows + 1);
+  const width = bounds.maxX - bounds.minX || 1;
+  const height = bounds.maxY - bounds.minY || 1;
+  for (let i = 0; i < n; i++) {
+    const c = Math.min(columns - 1, Math.max(0, Math.floor(((xy[2 * i]! - bounds.minX) / width) * columns)));
+    const r = Math.min(rows - 1, Math.max(0, Math.floor(((xy[2 * i + 1]! - bounds.minY) / height) * rows)));
+    const cell = r * columns + c;
+    cellOf[i] = cell;
+    counts[cell + 1]!++;
+  }
+  const starts = new Uint32Array(columns * rows + 1);
+  for (let c = 0; c < columns * rows; c++) starts[c + 1] = starts[c]! + counts[c + 1]!;
+  const fill = starts.slice(0, columns * rows);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[fill[cellOf[i]!]!++] = i;
+  return { bounds, columns, rows, starts, order };
+}
+
+function cellRange(index: GridIndex, box: Bounds): [number, number, number, number] {
+  const { bounds, columns, rows } = index;
+  const width = bounds.maxX - bounds.minX || 1;
+  const height = bounds.maxY - bounds.minY || 1;
+  const c0 = Math.max(0, Math.floor(((box.minX - bounds.minX) / width) * columns));
+  const c1 = Math.min(columns - 1, Math.floor(((box.maxX - bounds.minX) / width) * columns));
+  const r0 = Math.max(0, Math.floor(((box.minY - bounds.minY) / height) * rows));
+  const r1 = Math.min(rows - 1, Math.floor(((box.maxY - bounds.minY) / height) * rows));
+  return [c0, c1, r0, r1];
+}
+
+/** Points inside ``box``, at most ``limit`` (then ``more`` is true). */
+export function queryBox(index: GridIndex, xy: Float32Array, box: Bounds, limit = Infinity): { points: number[]; more: boolean } {
+  const [c0, c1, r0, r1] = cellRange(index, box);
+  const points: number[] = [];
+  for (let r = r0; r <= r1; r++) {
+    for (let c = c0; c <= c1; c++) {
+      const cell = r * index.columns + c;
+      for (let k = index.starts[cell]!; k < index.starts[cell + 1]!; k++) {
+        const i = index.order[k]!;
+        const x = xy[2 * i]!;
+        const y = xy[2 * i + 1]!;
+        if (x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY) {
+          if (points.length >= limit) return { points, more: true };
+          points.push(i);
+        }
+      }
+    }
+  }
+  return { points, more: false };
+}
+
+/** The point nearest (x, y) within ``radius`` world units, or -1. */
+export function nearest(index: GridIndex, xy: Float32Array, x: number, y: number, radius: number): number {
+  const box = { minX: x - radius, minY: y - radius, maxX: x + radius, maxY: y + radius };
+  let best = -1;
+  let bestDistance = radius * radius;
+  for (const i of queryBox(index, xy, box).points) {
+    const d = (xy[2 * i]! - x) ** 2 + (xy[2 * i + 1]! - y) ** 2;
+    if (d <= bestDistance) {
+      bestDistance = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Even-odd rule: is (x, y) inside the polygon [x0, y0, x1, y1, ...]? */
+export function insidePolygon(polygon: ArrayLike<number>, x: number, y: number): boolean {
+  let inside = false;
+  const n = polygon.length / 2;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = polygon[2 * i]!;
+    const yi = polygon[2 * i + 1]!;
+    const xj = polygon[2 * j]!;
+    const yj = polygon[2 * j + 1]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Points inside a polygon given in world coordinates. */
+export function queryPolygon(index: GridIndex, xy: Float32Array, polygon: ArrayLike<number>): number[] {
+  if (polygon.length < 6) return [];
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = 0; k < polygon.length; k += 2) {
+    xs.push(polygon[k]!);
+    ys.push(polygon[k + 1]!);
+  }
+  const box = { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+  return queryBox(index, xy, box).points.filter((i) => insidePolygon(polygon, xy[2 * i]!, xy[2 * i + 1]!));
+}

@@ -1,0 +1,131 @@
+/**
+ * One open project in the UI: its API, status, properties, live tasks, the current view and the
+ * selection. Components read it; anything that changes data on the server calls ``changed()``,
+ * which bumps ``version`` so every view refetches what it shows.
+ */
+
+import type { Feature } from "../api/capabilities";
+import { loadFeatures } from "../api/capabilities";
+import { ProjectApi, listModels } from "../api/client";
+import type { ModelOut, ProjectStatusOut, PropertyOut, TaskOut } from "../api/types";
+import type { Selection } from "../grid/selection";
+import { EMPTY } from "../grid/selection";
+import { showError } from "../lib/toasts.svelte";
+import type { ViewState } from "../view/viewState";
+import { defaultState } from "../view/viewState";
+
+export class Session {
+  readonly api: ProjectApi;
+  status = $state<ProjectStatusOut | null>(null);
+  properties = $state<PropertyOut[]>([]);
+  models = $state<ModelOut[]>([]);
+  tasks = $state<TaskOut[]>([]);
+  view = $state<ViewState>(defaultState());
+  selection = $state.raw<Selection>(EMPTY);
+  /** Bumped after every change on the server; views refetch when it moves. */
+  version = $state(0);
+  /** The text being searched (results in a side panel), if any. */
+  search = $state<string | null>(null);
+  /** The image shown in the modal, if any. */
+  openImage = $state<number | null>(null);
+  loadError = $state<unknown>(null);
+  /** What the server can do (features whose routes it lacks are hidden). */
+  features = $state.raw<ReadonlySet<Feature>>(new Set());
+
+  private events: EventSource | null = null;
+  private finished = new Set<number>();
+
+  constructor(projectId: string) {
+    this.api = new ProjectApi(projectId);
+  }
+
+  get activeTasks(): TaskOut[] {
+    return this.tasks.filter((t) => t.active);
+  }
+
+  get defaultModel(): ModelOut | undefined {
+    return this.models.find((m) => m.is_default) ?? this.models[0];
+  }
+
+  /** The number of images with vectors of the default model. */
+  get vectorCount(): number {
+    const model = this.defaultModel?.name;
+    return this.status?.vector_sets.find((v) => v.model === model)?.count ?? 0;
+  }
+
+  can(feature: Feature): boolean {
+    return this.features.has(feature);
+  }
+
+  property(id: number | string | null | undefined): PropertyOut | undefined {
+    return this.properties.find((p) => p.id === id || p.name === id);
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [status, properties, tasks] = await Promise.all([this.api.status(), this.api.properties(), this.api.tasks(false, 20)]);
+      this.status = status;
+      this.properties = properties;
+      this.tasks = tasks.tasks;
+      for (const task of tasks.tasks) if (!task.active) this.finished.add(task.id);
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = error;
+      return;
+    }
+    listModels().then((models) => (this.models = models), showError);
+    loadFeatures().then((features) => (this.features = features), showError);
+    this.listen();
+  }
+
+  /** Something changed on the server: refetch status and properties, and tell the views. */
+  async changed(): Promise<void> {
+    this.version++;
+    try {
+      const [status, properties] = await Promise.all([this.api.status(), this.api.properties()]);
+      this.status = status;
+      this.properties = properties;
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  private listen(): void {
+    if (this.events || typeof EventSource === "undefined") return;
+    this.events = new EventSource(this.api.taskEventsUrl());
+    this.events.addEventListener("tasks", (event) => {
+      const data = JSON.parse((event as MessageEvent<string>).data) as { tasks: TaskOut[] };
+      this.tasks = data.tasks;
+      let finishedNow = false;
+      for (const task of data.tasks) {
+        if (!task.active && !this.finished.has(task.id)) {
+          this.finished.add(task.id);
+          finishedNow = true;
+        }
+      }
+      if (finishedNow || data.tasks.some((t) => t.active)) void this.changedQuietly();
+    });
+  }
+
+  private refreshing = false;
+  private lastRefresh = 0;
+
+  /** While tasks run, refresh counts at most every 2 s so new images show up as they arrive. */
+  private async changedQuietly(): Promise<void> {
+    const now = performance.now();
+    const anyActive = this.tasks.some((t) => t.active);
+    if (this.refreshing || (anyActive && now - this.lastRefresh < 2000)) return;
+    this.refreshing = true;
+    this.lastRefresh = now;
+    try {
+      await this.changed();
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  close(): void {
+    this.events?.close();
+    this.events = null;
+  }
+}

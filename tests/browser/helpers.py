@@ -1,0 +1,85 @@
+"""Small helpers shared by the browser journeys: API calls, feature checks, geometry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from .conftest import Server
+
+
+def api(page: Page, server: Server, method: str, path: str, body: Any = None) -> Any:
+    """Call the project's API from the page's context (same origin, same cookies)."""
+    url = f"{server.url}api/projects/{server.pid}/{path.lstrip('/')}"
+    response = page.request.fetch(
+        url,
+        method=method,
+        data=json.dumps(body) if body is not None else None,
+        headers={"content-type": "application/json"},
+    )
+    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
+    return response.json()
+
+
+def require_route(page: Page, server: Server, method: str, path: str) -> None:
+    """Skip when the server does not have the route (a part of the API not written yet)."""
+    response = page.request.get(f"{server.url}openapi.json")
+    assert response.ok, f"openapi.json: {response.status} {response.text()[:200]}"
+    paths = response.json()["paths"]
+    for known, methods in paths.items():
+        if _shape(known) == _shape(path) and method.lower() in methods:
+            return
+    pytest.skip(f"the server has no {method.upper()} {path} yet")
+
+
+def _shape(path: str) -> str:
+    parts = ["{}" if part.startswith("{") else part for part in path.split("/")]
+    return "/".join(parts)
+
+
+def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Andrew's monotone chain, counter-clockwise."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def grow(polygon: list[tuple[float, float]], pixels: float) -> list[tuple[float, float]]:
+    """Push every corner ``pixels`` away from the centre (a lasso drawn around, not on, points)."""
+    cx = sum(p[0] for p in polygon) / len(polygon)
+    cy = sum(p[1] for p in polygon) / len(polygon)
+    out = []
+    for x, y in polygon:
+        dx, dy = x - cx, y - cy
+        length = max((dx * dx + dy * dy) ** 0.5, 1e-9)
+        out.append((x + dx / length * pixels, y + dy / length * pixels))
+    return out
+
+
+def inside(polygon: list[tuple[float, float]], x: float, y: float) -> bool:
+    result = False
+    j = len(polygon) - 1
+    for i, (xi, yi) in enumerate(polygon):
+        xj, yj = polygon[j]
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            result = not result
+        j = i
+    return result
