@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from corpuscope.analysis.fingerprint import compute_fingerprint
 from PIL import Image
 
+from corpuscope.analysis.fingerprint import compute_fingerprint
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image, read_header
 from corpuscope.ingest.records import FileRecord, ImageRecord
 from corpuscope.ingest.scan import ScannedFile
