@@ -1,8 +1,9 @@
 """Import speed: corpuscope's importer against a naive importer, measured in the same run.
 
-The corpus: N JPEGs of 3000 x 2000 px (camera-sized), made from scikit-image's photographs
-with random crops, tints and noise so that every file is a different image. It is generated
-once into bench-output/import-corpus and reused.
+The corpus: N JPEGs of 3000 x 2000 px (camera-sized, quality 90), each a mosaic of 500-px
+crops of scikit-image's photographs at their own resolution, flipped and tinted at random, so
+that every file is a different image with camera-like detail. It is generated once into
+bench-output/import-corpus-mosaic and reused.
 
 The naive baseline does what a first version would: one process, full decode, Image.thumbnail
 for both sizes, and one SQLite commit per image.
@@ -13,6 +14,7 @@ for both sizes, and one SQLite commit per image.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import multiprocessing
 import shutil
@@ -24,40 +26,53 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-OUT = Path(__file__).resolve().parents[1] / "bench-output" / "import-corpus"
+OUT = Path(__file__).resolve().parents[1] / "bench-output" / "import-corpus-mosaic"
 SIZE = (3000, 2000)
 
 
+@functools.lru_cache(maxsize=1)
 def _base_photos() -> list[np.ndarray]:
     from skimage import data
 
-    return [
-        data.astronaut(),
-        data.coffee(),
-        data.chelsea(),
-        data.rocket(),
-        data.hubble_deep_field(),
-    ]
+    names = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "retina",
+             "immunohistochemistry", "motorcycle")  # fmt: skip
+    photos = []
+    for name in names:
+        if name == "motorcycle":
+            photo = data.stereo_motorcycle()[0]  # type: ignore[no-untyped-call]
+        else:
+            photo = getattr(data, name)()
+        photos.append(np.asarray(Image.fromarray(photo).convert("RGB")))
+    return photos
 
 
 def _make(index: int) -> None:
+    """A camera-sized picture with camera-like detail: a 6 x 4 mosaic of 500-px crops of real
+    photographs at their own resolution (an upscaled photograph is far smoother than a camera
+    JPEG, which would flatter every decoder), flipped and tinted at random."""
     path = OUT / f"{index // 500:02}" / f"img-{index:05}.jpg"
     if path.exists():
         return
     rng = np.random.default_rng(index)
     photos = _base_photos()
-    base = Image.fromarray(photos[index % len(photos)])
-    scale = max(SIZE[0] / base.width, SIZE[1] / base.height) * rng.uniform(1.0, 1.3)
-    big = base.resize(
-        (int(base.width * scale) + 1, int(base.height * scale) + 1), Image.Resampling.BILINEAR
-    )
-    left = int(rng.integers(0, big.width - SIZE[0] + 1))
-    top = int(rng.integers(0, big.height - SIZE[1] + 1))
-    crop = np.asarray(big.crop((left, top, left + SIZE[0], top + SIZE[1])), dtype=np.float32)
-    crop = crop * rng.uniform(0.8, 1.2, 3) + rng.normal(0, 6, crop.shape)
+    tile = SIZE[0] // 6
+    canvas = np.empty((SIZE[1], SIZE[0], 3), dtype=np.float32)
+    for row in range(SIZE[1] // tile):
+        for col in range(6):
+            photo = photos[int(rng.integers(len(photos)))]
+            top = int(rng.integers(0, photo.shape[0] - tile + 1)) if photo.shape[0] > tile else 0
+            left = int(rng.integers(0, photo.shape[1] - tile + 1)) if photo.shape[1] > tile else 0
+            piece = Image.fromarray(photo[top : top + tile, left : left + tile]).resize(
+                (tile, tile)
+            )
+            block = np.asarray(piece, dtype=np.float32)[:, :: int(rng.choice([-1, 1]))]
+            canvas[row * tile : (row + 1) * tile, col * tile : (col + 1) * tile] = (
+                block * rng.uniform(0.85, 1.15, 3)
+            )
+    canvas += rng.normal(0, 2, canvas.shape)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    Image.fromarray(np.clip(crop, 0, 255).astype(np.uint8)).save(temporary, "JPEG", quality=90)
+    Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8)).save(temporary, "JPEG", quality=90)
     temporary.rename(path)
 
 
@@ -94,8 +109,8 @@ def naive_import(files: list[Path], work: Path) -> float:
     return len(files) / elapsed
 
 
-def corpuscope_import(files: list[Path], work: Path) -> float:
-    from corpuscope.services.importing import run_import
+def corpuscope_import(files: list[Path], work: Path, workers: int | None) -> float:
+    from corpuscope.services.importing import ImportOptions, run_import
     from corpuscope.store.db import create_project
 
     folder = work / "corpus"
@@ -104,7 +119,7 @@ def corpuscope_import(files: list[Path], work: Path) -> float:
         (folder / path.name).symlink_to(path)
     with create_project(work / "project") as project:
         started = time.perf_counter()
-        summary = run_import(project, [folder])
+        summary = run_import(project, [folder], ImportOptions(workers=workers))
         elapsed = time.perf_counter() - started
     assert summary.errors == 0 and summary.added == len(files), summary
     return len(files) / elapsed
@@ -113,6 +128,7 @@ def corpuscope_import(files: list[Path], work: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="JPEGs imported by corpuscope")
+    parser.add_argument("--workers", type=int, default=None, help="import worker processes")
     parser.add_argument(
         "--baseline-n", type=int, default=500, help="JPEGs imported by the naive baseline"
     )
@@ -121,7 +137,7 @@ def main() -> None:
     files = make_corpus(args.n)
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
     try:
-        ours = corpuscope_import(files, work)
+        ours = corpuscope_import(files, work, args.workers)
         naive = naive_import(files[: args.baseline_n], work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

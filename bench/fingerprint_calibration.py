@@ -1,0 +1,107 @@
+"""Near-duplicate threshold calibration: copies that must match, and pictures that must not.
+
+For scikit-image's photographs, makes the copies users mean by "near-duplicate" (half size,
+JPEG q70, both, a crop of up to 5 % per side, crop + q70, a white 6 % border, a black 10 %
+border, a grey border + half + q70), runs every picture through the importer's thumbnail path,
+and prints the lowest copy similarity, the highest similarity between different photographs,
+and how the default threshold splits them. ``--source 512`` fingerprints the 512-px thumbnail,
+``--source 128`` the 128-px one (what the importer uses).
+
+    python bench/fingerprint_calibration.py [--source 128]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
+from corpuscope.analysis.fingerprint import compute_fingerprint
+from corpuscope.ingest.decode import decode_rgb, open_image
+from corpuscope.ingest.thumbnails import LARGE, SMALL, shrink
+
+PHOTOS = (
+    "astronaut", "camera", "chelsea", "cell", "clock", "coffee", "coins", "hubble_deep_field",
+    "immunohistochemistry", "moon", "page", "retina", "rocket", "text", "colorwheel",
+)  # fmt: skip
+
+
+def _jpeg(image: Image.Image, quality: int) -> Image.Image:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+def _half(image: Image.Image) -> Image.Image:
+    return image.resize((image.width // 2, image.height // 2), Image.Resampling.BICUBIC)
+
+
+def _crop(image: Image.Image, seed: int) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    w, h = image.size
+    left, right = (int(rng.uniform(0, 0.05) * w) for _ in range(2))
+    top, bottom = (int(rng.uniform(0, 0.05) * h) for _ in range(2))
+    return image.crop((left, top, w - right, h - bottom))
+
+
+def _border(image: Image.Image, fraction: float, colour: tuple[int, int, int]) -> Image.Image:
+    return ImageOps.expand(image, border=int(fraction * max(image.size)), fill=colour)
+
+
+def copies(image: Image.Image, seed: int) -> list[Image.Image]:
+    return [
+        _half(image),
+        _jpeg(image, 70),
+        _jpeg(_half(image), 70),
+        _crop(image, seed),
+        _jpeg(_crop(image, seed + 1), 70),
+        _border(image, 0.06, (255, 255, 255)),
+        _border(image, 0.10, (0, 0, 0)),
+        _jpeg(_half(_border(image, 0.08, (128, 128, 128))), 70),
+    ]
+
+
+def fingerprint(image: Image.Image, source: int) -> np.ndarray:
+    """As the importer does it: the file's bytes, decoded, thumbnailed, fingerprinted."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    large = shrink(decode_rgb(open_image(buffer.getvalue()), target=LARGE), LARGE)
+    picture = large if source == LARGE else shrink(large, SMALL)
+    return compute_fingerprint(np.asarray(picture)).astype(np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=int, choices=(LARGE, SMALL), default=SMALL)
+    args = parser.parse_args()
+    from skimage import data
+
+    families = []
+    for seed, name in enumerate(PHOTOS):
+        original = Image.fromarray(getattr(data, name)()).convert("RGB")
+        pictures = [original, *copies(original, seed)]
+        families.append(np.stack([fingerprint(p, args.source) for p in pictures]))
+    copy_sims = np.concatenate([
+        (f @ f.T)[np.triu_indices(len(f), 1)] for f in families
+    ])  # fmt: skip
+    other_sims = np.array([
+        float(a[0] @ b[0]) for a, b in itertools.combinations(families, 2)
+    ])  # fmt: skip
+    t = DEFAULT_THRESHOLD
+    print(f"fingerprints of the {args.source}-px thumbnail, threshold {t}")
+    print(
+        f"copy pairs: {len(copy_sims)}, lowest {copy_sims.min():.3f}, "
+        f"below the threshold {np.mean(copy_sims < t):.1%}"
+    )
+    print(
+        f"pairs of different photographs: {len(other_sims)}, highest {other_sims.max():.3f}, "
+        f"above the threshold {np.mean(other_sims >= t):.1%}"
+    )
+
+
+if __name__ == "__main__":
+    main()
