@@ -38,10 +38,8 @@ def _base_photos() -> list[np.ndarray]:
              "immunohistochemistry", "motorcycle")  # fmt: skip
     photos = []
     for name in names:
-        if name == "motorcycle":
-            photo = data.stereo_motorcycle()[0]  # type: ignore[no-untyped-call]
-        else:
-            photo = getattr(data, name)()
+        loader = data.stereo_motorcycle if name == "motorcycle" else getattr(data, name)
+        photo = loader()[0] if name == "motorcycle" else loader()
         photos.append(np.asarray(Image.fromarray(photo).convert("RGB")))
     return photos
 
