@@ -6,18 +6,17 @@ kill, and the next import skips those files (same size and modification time) an
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from corpuscope.errors import InvalidInput
 from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
 from corpuscope.ingest.reader import ReadSettings, read_file
+from corpuscope.ingest.readers import read_files
 from corpuscope.ingest.records import FileRecord
 from corpuscope.ingest.scan import ScannedFile, ScanProblem, scan_folder
 from corpuscope.store.db import Project
@@ -156,23 +155,17 @@ def _read_all(
     workers: int | None,
     cancel: threading.Event | None,
 ) -> Iterator[FileRecord]:
-    read = partial(read_file, root, settings=settings)
     workers = (os.cpu_count() or 1) if workers is None else workers
     if workers <= 1 or len(todo) < IN_PROCESS_LIMIT:
         for scanned in todo:
             if cancel is not None and cancel.is_set():
                 return
-            yield read(scanned)
+            yield read_file(root, scanned, settings)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["corpuscope.ingest.reader"])
-    chunksize = max(1, min(16, len(todo) // (workers * 8)))
-    with context.Pool(workers) as pool:
-        for record in pool.imap(read, todo, chunksize=chunksize):
-            if cancel is not None and cancel.is_set():
-                pool.terminate()
-                return
-            yield record
+    chunk_size = max(1, min(16, len(todo) // (workers * 8)))
+    yield from read_files(
+        root, todo, settings, workers=workers, cancel=cancel, chunk_size=chunk_size
+    )
 
 
 class _Progress:
