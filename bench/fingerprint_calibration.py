@@ -4,8 +4,9 @@ For scikit-image's photographs, makes the copies users mean by "near-duplicate" 
 JPEG q70, both, a crop of up to 5 % per side, crop + q70, a white 6 % border, a black 10 %
 border, a grey border + half + q70), runs every picture through the importer's thumbnail path,
 and prints the lowest copy similarity, the highest similarity between different photographs,
-and how the default threshold splits them. ``--source 512`` fingerprints the 512-px thumbnail,
-``--source 128`` the 128-px one (what the importer uses).
+and how the default threshold splits them, for the fingerprints the importer stores, or with
+``--source 512|256|128`` for fingerprints of the 512-px thumbnail or of a 2x or 4x box
+reduction of it.
 
     python bench/fingerprint_calibration.py [--source 128]
 """
@@ -20,8 +21,9 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
-from corpuscope.analysis.fingerprint import compute_fingerprint
+from corpuscope.analysis.fingerprint import FINGERPRINT_DTYPE, compute_fingerprint
 from corpuscope.ingest.decode import decode_rgb, open_image
+from corpuscope.ingest.reader import fingerprint_of
 from corpuscope.ingest.thumbnails import LARGE, SMALL, shrink
 
 PHOTOS = (
@@ -65,18 +67,21 @@ def copies(image: Image.Image, seed: int) -> list[Image.Image]:
     ]
 
 
-def fingerprint(image: Image.Image, source: int) -> np.ndarray:
-    """As the importer does it: the file's bytes, decoded, thumbnailed, fingerprinted."""
+def fingerprint(image: Image.Image, source: int | None) -> np.ndarray:
+    """The file's bytes, decoded and thumbnailed as the importer does, then fingerprinted as
+    the importer does (``source`` None) or from a picture of ``source`` px."""
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     large = shrink(decode_rgb(open_image(buffer.getvalue()), target=LARGE), LARGE)
-    picture = large if source == LARGE else shrink(large, SMALL)
+    if source is None:
+        return np.frombuffer(fingerprint_of(large), dtype=FINGERPRINT_DTYPE).astype(np.float32)
+    picture = large if source == LARGE else large.reduce(LARGE // source)
     return compute_fingerprint(np.asarray(picture)).astype(np.float32)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=int, choices=(LARGE, SMALL), default=SMALL)
+    parser.add_argument("--source", type=int, choices=(LARGE, 256, SMALL), default=None)
     args = parser.parse_args()
     from skimage import data
 
@@ -92,7 +97,8 @@ def main() -> None:
         float(a[0] @ b[0]) for a, b in itertools.combinations(families, 2)
     ])  # fmt: skip
     t = DEFAULT_THRESHOLD
-    print(f"fingerprints of the {args.source}-px thumbnail, threshold {t}")
+    where = f"a {args.source}-px picture" if args.source else "the importer's picture"
+    print(f"fingerprints of {where}, threshold {t}")
     print(
         f"copy pairs: {len(copy_sims)}, lowest {copy_sims.min():.3f}, "
         f"below the threshold {np.mean(copy_sims < t):.1%}"

@@ -85,6 +85,8 @@ def trim_borders(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     (mean deviation <= 10 and at most 5 % of pixels beyond 30, out of 255). Sides are trimmed in turn until
     nothing changes, so a frame added around a picture that has its own flat margin goes too.
     """
+    if not _may_have_frame(image):
+        return image
     pixels = image.astype(np.float32)
     height, width = pixels.shape[:2]
     cut = [0, 0, 0, 0]  # top, bottom, left, right
@@ -98,6 +100,22 @@ def trim_borders(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
             break
     top, bottom, left, right = cut
     return image[top : height - bottom, left : width - right]
+
+
+def _may_have_frame(image: npt.NDArray[np.uint8]) -> bool:
+    """Whether any outermost line is flat enough to start a frame (most pictures: none).
+
+    The same test ``_frame_lines`` applies to its first line, on the four sides at once, so
+    skipping the trim when this is False changes nothing.
+    """
+    if min(image.shape[:2]) <= _MIN_SIDE:
+        return False
+    for line in (image[0], image[-1], image[:, 0], image[:, -1]):
+        pixels = line.astype(np.float32)
+        deviation = np.abs(pixels - np.median(pixels, axis=0)).max(axis=1)
+        if deviation.mean() <= _TRIM_MEAN and (deviation > _TRIM_PEAK).mean() <= 0.05:
+            return True
+    return False
 
 
 def _frame_lines(pixels: npt.NDArray[np.float32], cut: list[int], side: int) -> int:

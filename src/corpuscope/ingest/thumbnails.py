@@ -44,9 +44,9 @@ def shrink(image: Image.Image, size: int) -> Image.Image:
         return image
     scale = size / max(width, height)
     box = (max(1, round(width * scale)), max(1, round(height * scale)))
-    # Pillow's bilinear filter widens with the scale factor (it antialiases like the others)
-    # and costs a third less than bicubic on the large thumbnail; the eye sees no difference.
-    return image.resize(box, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    # Area averaging (Pillow's box filter widens with the scale factor, like OpenCV's
+    # INTER_AREA): the usual choice for shrinking, and half the cost of bicubic here.
+    return image.resize(box, Image.Resampling.BOX, reducing_gap=2.0)
 
 
 def _save(image: Image.Image, path: Path) -> None:
