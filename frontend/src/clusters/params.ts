@@ -23,8 +23,8 @@ export const ALGORITHMS: { value: Algorithm; label: string; help: string }[] = [
 ];
 
 export const MAX_CLUSTERS = 1000;
-/** 0.87: the server's default near-duplicate similarity (see docs/scores.md). */
-export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: 0.87, property: null };
+/** 0.85: the server's default near-duplicate similarity (see docs/scores.md). */
+export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: 0.85, property: null };
 const KEY = "corpuscope.clusterDefaults";
 
 export function usesK(algorithm: Algorithm): boolean {

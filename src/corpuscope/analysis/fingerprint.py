@@ -4,8 +4,8 @@
 of unit length; the cosine similarity of two fingerprints (their dot product) is the
 near-duplicate similarity. Steps:
 
-1. trim uniform borders (a frame of one colour added around a copy), repeatedly, at most 40 %
-   of each side;
+1. trim flat lines at the edges (a frame of one colour added around a copy, and the picture's
+   own flat margin), at most 40 % of each side;
 2. convert to YCbCr and shrink to 64 x 64 (box filter), blur (sigma 4 px), average to 16 x 16:
    what is left is the coarse layout, which resizing, JPEG re-encoding and light crops barely
    move;
@@ -25,7 +25,7 @@ from scipy.ndimage import gaussian_filter
 
 from corpuscope.errors import InvalidInput
 
-FINGERPRINT_VERSION = "layout-ycc16-v1"
+FINGERPRINT_VERSION = "layout-ycc16-v2"
 #: 256 luma cells, 1 mean-luma term, 2 x 64 chroma cells.
 FINGERPRINT_LENGTH = 385
 FINGERPRINT_DTYPE = np.float16
@@ -81,9 +81,11 @@ def _layout(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
 def trim_borders(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """The image without the uniform frame around it (at most 40 % of each side).
 
-    A line counts as frame while its pixels stay close to the colour of the outermost line
-    (mean deviation <= 10 and at most 5 % of pixels beyond 30, out of 255). Sides are trimmed in turn until
-    nothing changes, so a frame added around a picture that has its own flat margin goes too.
+    A line counts as frame while it is flat: its pixels stay close to the line's own median
+    colour (mean deviation <= 10 and at most 5 % of pixels beyond 30, out of 255). Each line is
+    judged on its own, so a frame goes together with the picture's own flat margin behind it,
+    and so do the blended lines between the two that resizing a framed copy leaves. Sides are
+    trimmed in turn until nothing changes (trimming the top can make the left side flat).
     """
     if not _may_have_frame(image):
         return image
@@ -130,10 +132,9 @@ def _frame_lines(pixels: npt.NDArray[np.float32], cut: list[int], side: int) -> 
     limit = min(int(full * _TRIM_MAX) - cut[side], len(lines) - _MIN_SIDE)
     if limit <= 0:
         return 0
-    colour = np.median(lines[0], axis=0)
     for start in range(0, limit, _TRIM_CHUNK):  # most pictures have no frame: stop early
-        stop = min(limit, start + _TRIM_CHUNK)
-        deviation = np.abs(lines[start:stop] - colour).max(axis=2)
+        chunk = lines[start : min(limit, start + _TRIM_CHUNK)]
+        deviation = np.abs(chunk - np.median(chunk, axis=1, keepdims=True)).max(axis=2)
         flat = (deviation.mean(axis=1) <= _TRIM_MEAN) & (
             (deviation > _TRIM_PEAK).mean(axis=1) <= 0.05
         )

@@ -70,5 +70,15 @@ def fingerprint_of(large: Image.Image) -> bytes:
     return compute_fingerprint(np.asarray(picture)).tobytes()
 
 
+def thumbnail_fingerprint(thumbs_dir: Path, sha1: str) -> bytes | None:
+    """The fingerprint of an imported image from its large thumbnail; None if that is unusable."""
+    try:
+        with Image.open(thumbnail_path(thumbs_dir, sha1, LARGE)) as cached:
+            large = cached.convert("RGB")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return fingerprint_of(large)
+
+
 def _failed(scanned: ScannedFile, reason: str) -> FileRecord:
     return FileRecord(scanned.rel_path, scanned.size, scanned.mtime_ns, error=reason)

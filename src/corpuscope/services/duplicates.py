@@ -19,11 +19,17 @@ from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD, compute_duplicates
 from corpuscope.analysis.fingerprint import FINGERPRINT_DTYPE
 from corpuscope.analysis.scores import compute_group_score
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.ingest.reader import thumbnail_fingerprint
 from corpuscope.services.clustering import RunInput, record_run
 from corpuscope.services.runs import RunView
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project
-from corpuscope.store.files import load_fingerprints, load_image_files
+from corpuscope.store.files import (
+    images_missing_fingerprint,
+    load_fingerprints,
+    load_image_files,
+    save_fingerprints,
+)
 from corpuscope.store.runs import NewGroup
 from corpuscope.store.vectors import VectorSet
 
@@ -65,9 +71,31 @@ def run_duplicates(
     return record_run(project, "duplicates", params, None, data, groups, seconds)
 
 
+def refresh_fingerprints(project: Project, *, batch: int = 500) -> int:
+    """Fingerprint the imported images that have none, from their 512-px thumbnails.
+
+    That is every image of a project made before the fingerprint last changed (a migration
+    drops the old ones). Returns how many were computed; an image whose thumbnail is gone stays
+    without one (and out of near-duplicate runs) until its folder is imported again.
+    """
+    missing = images_missing_fingerprint(project.read())
+    done = 0
+    for start in range(0, len(missing), batch):
+        prints = [
+            (image_id, blob)
+            for image_id, sha1 in missing[start : start + batch]
+            if (blob := thumbnail_fingerprint(project.thumbs_dir, sha1)) is not None
+        ]
+        with project.write() as conn:
+            save_fingerprints(conn, prints)
+        done += len(prints)
+    return done
+
+
 def _fingerprints(
     project: Project, image_ids: Sequence[int] | None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float16]]:
+    refresh_fingerprints(project)
     all_ids, blobs = load_fingerprints(project.read())
     ids = np.asarray(all_ids, dtype=np.int64)
     prints = np.frombuffer(b"".join(blobs), dtype=FINGERPRINT_DTYPE).reshape(len(ids), -1)

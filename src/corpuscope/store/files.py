@@ -226,3 +226,20 @@ def load_fingerprints(conn: sqlite3.Connection) -> tuple[list[int], list[bytes]]
            ORDER BY id"""
     ).fetchall()
     return [row[0] for row in rows], [row[1] for row in rows]
+
+
+def images_missing_fingerprint(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, sha1) of the images that have an ok file but no fingerprint, by id."""
+    rows = conn.execute(
+        """SELECT id, sha1 FROM images WHERE fingerprint IS NULL
+           AND EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id AND status = 'ok')
+           ORDER BY id"""
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def save_fingerprints(conn: sqlite3.Connection, prints: Iterable[tuple[int, bytes]]) -> None:
+    """Store ``(image id, fingerprint bytes)`` pairs."""
+    conn.executemany(
+        "UPDATE images SET fingerprint = ? WHERE id = ?", [(blob, i) for i, blob in prints]
+    )

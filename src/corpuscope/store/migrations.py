@@ -191,11 +191,17 @@ TASKS = (
     "CREATE INDEX tasks_status ON tasks(status, id)",
 )
 
+# The near-duplicate fingerprint changed (layout-ycc16-v2: flat edge lines trimmed one by one).
+# Old fingerprints are dropped rather than compared with new ones; the duplicates service
+# computes the missing ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
     ("0003_runs", RUNS),
     ("0004_tasks", TASKS),
+    ("0005_fingerprint_v2", FINGERPRINT_V2),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
