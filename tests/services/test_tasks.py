@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.errors import Conflict, InvalidInput, NotFound
 from corpuscope.services import tasks as taskservice
 from corpuscope.services.tasks import TaskContext, TaskKind, TaskRunner, check_folder
 from corpuscope.store import tasks as taskstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, open_project
 
 
 class Work:
@@ -178,3 +178,35 @@ def test_a_stored_task_of_an_unknown_kind_fails_with_a_sentence(
     runner.stop()
     failed = taskstore.load_task(project.read(), task.id)
     assert failed.status == "failed" and "kind 'teleport'" in (failed.error or "")
+
+
+def test_a_second_process_on_the_project_neither_steals_nor_runs_the_queue(
+    project: Project, work: Work, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(taskservice, "POLL_EVERY", 0.02)
+    kinds = {"work": TaskKind(work.check, work.run)}
+    first = TaskRunner(project, kinds=kinds)
+    first.start()
+    task = first.submit("work", {"n": 1})
+    assert work.started.wait(5)
+    with open_project(project.root) as other:  # what a second server opens
+        second = TaskRunner(other, kinds=kinds)
+        assert second.start() == []  # the running task is not put back in the queue
+        assert first.owns_queue and not second.owns_queue
+        queued = second.submit("work", {"n": 2})
+        assert taskstore.load_task(project.read(), task.id).status == "running"
+        with pytest.raises(Conflict, match="another corpuscope process"):
+            second.cancel(task.id)
+        work.gate.set()
+        assert first.wait_idle(10)
+        assert second.get(queued.id).status == "done"
+        assert [r["n"] for r in work.runs] == [1, 2]  # each ran once, both by the first
+        first.stop()
+        work.gate.clear()
+        work.started.clear()
+        later = second.submit("work", {"n": 3})  # the first is gone: the second takes over
+        assert work.started.wait(5) and second.owns_queue
+        work.gate.set()
+        assert second.wait_idle(10)
+        second.stop()
+    assert taskstore.load_task(project.read(), later.id).status == "done"

@@ -9,10 +9,16 @@ Progress is kept in memory for live views (every change bumps :attr:`TaskRunner.
 written to the project at most once a second. Cancelling sets the task's ``threading.Event``,
 which the services check between batches; stopping the runner interrupts the running task and
 leaves it queued for next time.
+
+One process runs a project's queue at a time: the runner that holds the lock file
+``tasks.lock`` in the project folder (released by the operating system if the process dies).
+A second server on the same project queues tasks and shows their stored progress; it takes
+the queue over, re-queueing what was interrupted, only once the first has let go.
 """
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import threading
@@ -22,9 +28,11 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from corpuscope.embed.catalog import find_spec
 from corpuscope.embed.registry import list_models
-from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
+from corpuscope.errors import Conflict, CorpuscopeError, InvalidInput, ModelUnavailable
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.maps import map_coordinates
 from corpuscope.services.vectors import VectorOptions, VectorProgress, run_vectors
@@ -38,6 +46,8 @@ log = logging.getLogger(__name__)
 #: A task interrupted this many times by crashes is failed rather than started again.
 MAX_ATTEMPTS = 3
 PERSIST_EVERY = 1.0  # seconds between progress writes to the project
+POLL_EVERY = 5.0  # seconds between looks at the queue when nothing wakes the worker
+QUEUE_LOCK = "tasks.lock"
 
 
 @dataclass(frozen=True)
@@ -158,13 +168,14 @@ class TaskRunner:
         self._stopping = threading.Event()
         self._running: _Running | None = None
         self._thread: threading.Thread | None = None
+        self._queue_lock = FileLock(project.root / QUEUE_LOCK, thread_local=False)
 
     # --- public -------------------------------------------------------------------------------
 
     def start(self) -> list[int]:
-        """Re-queue interrupted tasks and start the worker; returns the re-queued ids."""
-        with self.project.write() as conn:
-            requeued = taskstore.requeue_interrupted(conn)
+        """Take the queue if no other process holds it (re-queueing interrupted tasks) and start
+        the worker; returns the re-queued ids."""
+        requeued = self._take_queue() or []
         self._thread = threading.Thread(
             target=self._work, name=f"corpuscope-tasks-{self.project.root.name}", daemon=True
         )
@@ -180,6 +191,13 @@ class TaskRunner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._queue_lock.is_locked and (self._thread is None or not self._thread.is_alive()):
+            self._queue_lock.release()
+
+    @property
+    def owns_queue(self) -> bool:
+        """Whether this runner runs the project's tasks (False: another process does)."""
+        return self._queue_lock.is_locked
 
     def submit(self, kind: str, params: dict[str, Any]) -> TaskRecord:
         """Queue a task (or return the same one already queued or running)."""
@@ -222,6 +240,11 @@ class TaskRunner:
                 return running.record
         with self.project.write() as conn:
             record = taskstore.load_task(conn, task_id)
+            if record.status == "running" and not self.owns_queue:
+                raise Conflict(
+                    f"Task {task_id} is running in another corpuscope process that has this "
+                    "project open; cancel it there, or stop that process."
+                )
             if record.status == "queued":
                 record = taskstore.finish_task(conn, task_id, "cancelled")
         self._changed()
@@ -263,11 +286,24 @@ class TaskRunner:
     def _work(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
-            record = self._claim()
+            record = self._claim() if self.owns_queue or self._take_queue() is not None else None
             if record is None:
-                self._wake.wait(timeout=5.0)
+                self._wake.wait(timeout=POLL_EVERY)
                 continue
             self._run(record)
+
+    def _take_queue(self) -> builtins.list[int] | None:
+        """Hold the project's queue lock and re-queue what a dead holder left running; the
+        re-queued ids, or None while another process holds the lock."""
+        try:
+            self._queue_lock.acquire(timeout=0)
+        except Timeout:
+            return None
+        with self.project.write() as conn:
+            requeued = taskstore.requeue_interrupted(conn)
+        if requeued:
+            self._changed()
+        return requeued
 
     def _claim(self) -> TaskRecord | None:
         with self.project.write() as conn:
