@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .conftest import FakeEmbedder, FakeRecipe
 @pytest.fixture(autouse=True)
 def reset_worker() -> Iterator[None]:
     yield
-    worker.start(None, 1)
+    worker.start(None, 1, os.getpid())
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def files(tmp_path: Path) -> list[tuple[int, str]]:
 def test_without_a_recipe_a_worker_prepares_inputs(
     fake: FakeEmbedder, files: list[tuple[int, str]]
 ) -> None:
-    worker.start(None, 1)
+    worker.start(None, 1, os.getpid())
     outcome = worker.process(files, fake.preprocessing)
     assert isinstance(outcome, PreparedChunk)
     assert outcome.ids.tolist() == [10, 11, 12] and outcome.pixels.shape == (3, 3, 16, 16)
@@ -44,7 +45,7 @@ def test_without_a_recipe_a_worker_prepares_inputs(
 def test_with_a_recipe_a_worker_returns_vectors(
     fake: FakeEmbedder, files: list[tuple[int, str]]
 ) -> None:
-    worker.start(FakeRecipe(fake.preprocessing), 1)
+    worker.start(FakeRecipe(fake.preprocessing), 1, os.getpid())
     outcome = worker.process(files, fake.preprocessing)
     assert isinstance(outcome, EmbeddedBatch)
     prepared = np.stack([fake.preprocessing.apply(Image.open(path)) for _, path in files[:3]])
@@ -61,13 +62,13 @@ def test_a_recipe_that_fails_to_load_leaves_a_decoding_worker(
     fake: FakeEmbedder, files: list[tuple[int, str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        worker.start(BrokenRecipe(), 1)
+        worker.start(BrokenRecipe(), 1, os.getpid())
     assert "decoding only" in caplog.text
     assert isinstance(worker.process(files, fake.preprocessing), PreparedChunk)
 
 
 def test_an_all_bad_chunk_needs_no_model(tmp_path: Path) -> None:
     preprocessing = ImagePreprocessing(resize=8, crop=8, mean=(0, 0, 0), std=(1, 1, 1))
-    worker.start(FakeRecipe(preprocessing), 1)
+    worker.start(FakeRecipe(preprocessing), 1, os.getpid())
     outcome = worker.process([(1, str(tmp_path / "nope.png"))], preprocessing)
     assert isinstance(outcome, PreparedChunk) and outcome.ids.shape == (0,)

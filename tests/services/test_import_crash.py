@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.services.processes import all_gone, descendants
 
 from corpuscope.services.importing import run_import
 from corpuscope.store.db import open_project
@@ -26,6 +27,7 @@ def _ok_files(db: Path) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
 def test_sigkill_mid_import_loses_nothing_committed_and_resumes(
     tmp_path: Path, write_image
 ) -> None:
@@ -53,8 +55,11 @@ def test_sigkill_mid_import_loses_nothing_committed_and_resumes(
             break
         time.sleep(0.05)
     assert process.poll() is None, "the import finished before it could be killed"
+    helpers = descendants(process.pid)
+    assert helpers, "the import runs its reading in worker processes"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert all_gone(helpers), "worker processes outlived the import"
     committed = _ok_files(project / "project.db")
     assert 30 <= committed < total
     with open_project(project) as handle:

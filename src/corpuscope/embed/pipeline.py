@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -111,7 +112,7 @@ class _Pool:
             max_workers=self._workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=worker.start,
-            initargs=(self._recipe, THREADS_PER_WORKER),
+            initargs=(self._recipe, THREADS_PER_WORKER, os.getpid()),
         )
 
     def submit(self, chunk: Chunk) -> Future[Outcome]:

@@ -13,15 +13,18 @@ from collections.abc import Sequence
 from corpuscope.embed.base import WorkerModel, WorkerRecipe
 from corpuscope.embed.chunks import EmbeddedBatch, PreparedChunk, prepare_chunk
 from corpuscope.embed.preprocessing import ImagePreprocessing
+from corpuscope.lifeline import end_with
 
 log = logging.getLogger(__name__)
 
 _model: WorkerModel | None = None
 
 
-def start(recipe: WorkerRecipe | None, threads: int) -> None:
-    """Process initializer: load the model if there is a recipe (if that fails, decode only)."""
+def start(recipe: WorkerRecipe | None, threads: int, owner: int) -> None:
+    """Process initializer: end with process ``owner``; load the model if there is a recipe
+    (if that fails, decode only)."""
     global _model
+    end_with(owner)
     _model = None
     if recipe is None:
         return

@@ -3,12 +3,14 @@
 A decoder that crashes on a crafted file (a segfault in a codec library) takes its worker
 process down. The pool is then restarted, the chunk that was being read is read again one file
 at a time, and the file that brings a worker down again is recorded as an error; the import
-goes on.
+goes on. The other way round, workers end on their own when the importing process is killed
+(SIGKILL, the out-of-memory killer) instead of waiting for ever on a pipe nobody reads.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +22,7 @@ from pathlib import Path
 from corpuscope.ingest.reader import ReadSettings, read_file
 from corpuscope.ingest.records import FileRecord
 from corpuscope.ingest.scan import ScannedFile
+from corpuscope.lifeline import end_with
 
 CRASHED = "reading this file crashed the image decoder"
 Reader = Callable[[Path, ScannedFile, ReadSettings], FileRecord]
@@ -69,7 +72,12 @@ class _Pool:
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["corpuscope.ingest.reader"])
-        return ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=context,
+            initializer=end_with,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, chunk: Chunk) -> Future[list[FileRecord]]:
         return self._executor.submit(self._job, chunk)

@@ -1,0 +1,61 @@
+"""A killed vector run (SIGKILL) keeps what it committed, leaves no worker behind, and resumes."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tests.services.processes import all_gone, descendants
+
+from corpuscope.services.importing import run_import
+from corpuscope.services.vectors import run_vectors
+from corpuscope.store.db import create_project, open_project
+
+
+def _vectors(db: Path) -> int:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
+def test_sigkill_mid_vectors_keeps_committed_batches_and_ends_the_workers(
+    tmp_path: Path, write_image
+) -> None:
+    total = 600
+    for seed in range(total):
+        write_image(tmp_path / "in" / f"{seed:03}.jpg", seed=seed, size=(256, 192))
+    project = tmp_path / "project"
+    with create_project(project) as handle:
+        run_import(handle, [tmp_path / "in"])
+    command = [sys.executable, "-m", "corpuscope", "vectors", str(project), "--quiet"]
+    command += ["--batch-size", "8"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if _vectors(project / "project.db") >= 16:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the vectors finished before they could be killed"
+    helpers = descendants(process.pid)
+    assert helpers, "the vectors are computed in worker processes"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert all_gone(helpers), "worker processes outlived the run"
+    committed = _vectors(project / "project.db")
+    assert 16 <= committed < total
+    with open_project(project) as handle:
+        assert handle.read().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        summary = run_vectors(handle)
+        assert summary.computed == total - committed
+        assert _vectors(project / "project.db") == total
