@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import signal
-import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from tests.services.processes import all_gone, descendants
+from tests.services.killing import count_rows, kill_when
 
 from corpuscope.services.importing import run_import
 from corpuscope.store.db import open_project
 
 
 def _ok_files(db: Path) -> int:
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        return int(conn.execute("SELECT COUNT(*) FROM files WHERE status = 'ok'").fetchone()[0])
-    except sqlite3.OperationalError:  # tables not created yet
-        return 0
-    finally:
-        conn.close()
+    return count_rows(db, "SELECT COUNT(*) FROM files WHERE status = 'ok'")
 
 
 @pytest.mark.slow
@@ -48,18 +38,7 @@ def test_sigkill_mid_import_loses_nothing_committed_and_resumes(
         "2",
         "--quiet",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if (project / "project.db").exists() and _ok_files(project / "project.db") >= 30:
-            break
-        time.sleep(0.05)
-    assert process.poll() is None, "the import finished before it could be killed"
-    helpers = descendants(process.pid)
-    assert helpers, "the import runs its reading in worker processes"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert all_gone(helpers), "worker processes outlived the import"
+    kill_when(command, lambda: _ok_files(project / "project.db") >= 30)
     committed = _ok_files(project / "project.db")
     assert 30 <= committed < total
     with open_project(project) as handle:

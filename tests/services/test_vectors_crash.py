@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from tests.services.processes import all_gone, descendants
+from tests.services.killing import count_rows, kill_when
 
 from corpuscope.services.importing import run_import
 from corpuscope.services.vectors import run_vectors
@@ -18,13 +14,7 @@ from corpuscope.store.db import create_project, open_project
 
 
 def _vectors(db: Path) -> int:
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        conn.close()
+    return count_rows(db, "SELECT COUNT(*) FROM vectors")
 
 
 @pytest.mark.slow
@@ -40,18 +30,7 @@ def test_sigkill_mid_vectors_keeps_committed_batches_and_ends_the_workers(
         run_import(handle, [tmp_path / "in"])
     command = [sys.executable, "-m", "corpuscope", "vectors", str(project), "--quiet"]
     command += ["--batch-size", "8"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if _vectors(project / "project.db") >= 16:
-            break
-        time.sleep(0.02)
-    assert process.poll() is None, "the vectors finished before they could be killed"
-    helpers = descendants(process.pid)
-    assert helpers, "the vectors are computed in worker processes"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert all_gone(helpers), "worker processes outlived the run"
+    kill_when(command, lambda: _vectors(project / "project.db") >= 16)
     committed = _vectors(project / "project.db")
     assert 16 <= committed < total
     with open_project(project) as handle:
