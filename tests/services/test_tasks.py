@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,7 @@ def test_a_second_process_on_the_project_neither_steals_nor_runs_the_queue(
     project: Project, work: Work, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(taskservice, "POLL_EVERY", 0.02)
+    monkeypatch.setattr(taskservice, "FOLLOW_EVERY", 0.02)
     kinds = {"work": TaskKind(work.check, work.run)}
     first = TaskRunner(project, kinds=kinds)
     first.start()
@@ -197,9 +199,14 @@ def test_a_second_process_on_the_project_neither_steals_nor_runs_the_queue(
         assert taskstore.load_task(project.read(), task.id).status == "running"
         with pytest.raises(Conflict, match="another corpuscope process"):
             second.cancel(task.id)
+        seen = second.version
         work.gate.set()
         assert first.wait_idle(10)
         assert second.get(queued.id).status == "done"
+        deadline = time.monotonic() + 10  # the second follows what the first stores
+        while second.version == seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert second.version > seen
         assert [r["n"] for r in work.runs] == [1, 2]  # each ran once, both by the first
         first.stop()
         work.gate.clear()

@@ -12,8 +12,9 @@ leaves it queued for next time.
 
 One process runs a project's queue at a time: the runner that holds the lock file
 ``tasks.lock`` in the project folder (released by the operating system if the process dies).
-A second server on the same project queues tasks and shows their stored progress; it takes
-the queue over, re-queueing what was interrupted, only once the first has let go.
+A second server on the same project queues tasks and follows their stored progress (once a
+second); it takes the queue over, re-queueing what was interrupted, only once the first has
+let go.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 PERSIST_EVERY = 1.0  # seconds between progress writes to the project
 POLL_EVERY = 5.0  # seconds between looks at the queue when nothing wakes the worker
+FOLLOW_EVERY = 1.0  # the same while another process runs the queue (its progress is stored)
 QUEUE_LOCK = "tasks.lock"
 
 
@@ -284,13 +286,24 @@ class TaskRunner:
             self.version += 1
 
     def _work(self) -> None:
+        seen: builtins.list[TaskRecord] = []
         while not self._stopping.is_set():
             self._wake.clear()
             record = self._claim() if self.owns_queue or self._take_queue() is not None else None
             if record is None:
-                self._wake.wait(timeout=POLL_EVERY)
+                if not self.owns_queue:
+                    seen = self._follow(seen)
+                self._wake.wait(timeout=POLL_EVERY if self.owns_queue else FOLLOW_EVERY)
                 continue
             self._run(record)
+
+    def _follow(self, seen: builtins.list[TaskRecord]) -> builtins.list[TaskRecord]:
+        """While another process runs the queue, bump :attr:`version` when the tasks it stores
+        change, so that live views here follow its progress."""
+        now = taskstore.list_tasks(self.project.read(), limit=20)
+        if now != seen:
+            self._changed()
+        return now
 
     def _take_queue(self) -> builtins.list[int] | None:
         """Hold the project's queue lock and re-queue what a dead holder left running; the
