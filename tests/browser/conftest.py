@@ -69,6 +69,10 @@ class Server:
             rows = conn.execute("SELECT path, image_id FROM files WHERE status = 'ok'").fetchall()
         return {Path(row["path"]).name: int(row["image_id"]) for row in rows}
 
+    def image_count(self) -> int:
+        with self.db() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM images").fetchone()[0])
+
     def family_of(self) -> dict[int, str]:
         """Family (the sub-folder of the imported folder) by image id."""
         with self.db() as conn:
