@@ -12,9 +12,9 @@ leaves it queued for next time.
 
 One process runs a project's queue at a time: the runner that holds the lock file
 ``tasks.lock`` in the project folder (released by the operating system if the process dies).
-A second server on the same project queues tasks and follows their stored progress (once a
-second); it takes the queue over, re-queueing what was interrupted, only once the first has
-let go.
+A second server on the same project queues tasks, follows their stored progress and asks for
+cancels through the project (once a second each way); it takes the queue over, re-queueing
+what was interrupted, only once the first has let go.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from filelock import FileLock, Timeout
 
 from corpuscope.embed.catalog import find_spec
 from corpuscope.embed.registry import list_models
-from corpuscope.errors import Conflict, CorpuscopeError, InvalidInput, ModelUnavailable
+from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.maps import map_coordinates
 from corpuscope.services.vectors import VectorOptions, VectorProgress, run_vectors
@@ -182,6 +182,11 @@ class TaskRunner:
             target=self._work, name=f"corpuscope-tasks-{self.project.root.name}", daemon=True
         )
         self._thread.start()
+        threading.Thread(
+            target=self._watch_cancel_requests,
+            name=f"corpuscope-cancels-{self.project.root.name}",
+            daemon=True,
+        ).start()
         return requeued
 
     def stop(self, timeout: float = 60.0) -> None:
@@ -243,10 +248,7 @@ class TaskRunner:
         with self.project.write() as conn:
             record = taskstore.load_task(conn, task_id)
             if record.status == "running" and not self.owns_queue:
-                raise Conflict(
-                    f"Task {task_id} is running in another corpuscope process that has this "
-                    "project open; cancel it there, or stop that process."
-                )
+                taskstore.request_cancel(conn, task_id)  # the process running it stops it
             if record.status == "queued":
                 record = taskstore.finish_task(conn, task_id, "cancelled")
         self._changed()
@@ -304,6 +306,18 @@ class TaskRunner:
         if now != seen:
             self._changed()
         return now
+
+    def _watch_cancel_requests(self) -> None:
+        """Cancel the running task when another process asked for it through the project."""
+        while not self._stopping.wait(FOLLOW_EVERY):
+            with self._lock:
+                running = self._running
+            if running is None or running.cancel.is_set():
+                continue
+            if taskstore.cancel_requested(self.project.read(), running.record.id):
+                with self._lock:
+                    running.by_user = True
+                    running.cancel.set()
 
     def _take_queue(self) -> builtins.list[int] | None:
         """Hold the project's queue lock and re-queue what a dead holder left running; the

@@ -150,3 +150,15 @@ def requeue_interrupted(conn: sqlite3.Connection) -> list[int]:
         "UPDATE tasks SET status = 'queued' WHERE status = 'running' RETURNING id"
     ).fetchall()
     return sorted(int(row[0]) for row in rows)
+
+
+def request_cancel(conn: sqlite3.Connection, task_id: int) -> None:
+    """Ask the process running task ``task_id`` to cancel it (see :func:`cancel_requested`)."""
+    conn.execute(
+        "UPDATE tasks SET cancel_requested = 1 WHERE id = ? AND status = 'running'", (task_id,)
+    )
+
+
+def cancel_requested(conn: sqlite3.Connection, task_id: int) -> bool:
+    row = conn.execute("SELECT cancel_requested FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    return bool(row is not None and row[0])
