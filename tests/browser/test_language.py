@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .conftest import WAIT_MS, Browsing, Server
-from .helpers import api
+from .helpers import tag_images
 from .test_clustering_workflow import tags_of, wait_until
 
 pytestmark = pytest.mark.browser
@@ -50,15 +50,7 @@ def test_switch_language_from_the_top_bar(browsing: Browsing, server: Server) ->
     assert isinstance(page, Page)
     family = server.family_of()
     stripes = sorted(image for image, name in family.items() if name == "stripes")[:4]
-    kind = api(page, server, "POST", "properties", {"name": "Kind", "type": "tag"})
-    striped = api(page, server, "POST", f"properties/{kind['id']}/tags", {"name": "striped"})
-    api(
-        page,
-        server,
-        "POST",
-        f"properties/{kind['id']}/values/set",
-        {"ids": stripes, "value": [striped["id"]]},
-    )
+    kind, _ = tag_images(page, server, "Kind", "striped", stripes)
 
     page.goto(f"{server.url}#/p/{server.pid}/grid?group={kind['id']}")
     html = page.locator("html")
