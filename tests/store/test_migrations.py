@@ -50,3 +50,17 @@ def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> 
     with pytest.raises(ProjectError, match="newer version of corpuscope"):
         open_project(tmp_path / "p")
     assert (tmp_path / "p" / "project.db").read_bytes() == before
+
+
+def test_the_fingerprint_version_has_the_migration_that_drops_older_fingerprints() -> None:
+    """Bumping FINGERPRINT_VERSION needs a migration ``00NN_fingerprint_vN`` that drops the old
+    fingerprints, or old and new ones would be compared as if alike."""
+    from corpuscope.analysis.fingerprint import FINGERPRINT_VERSION
+
+    version = FINGERPRINT_VERSION.rsplit("-", 1)[-1]
+    dropped = [name for name in migrations.known_migrations() if "_fingerprint_" in name]
+    assert dropped and dropped[-1].endswith(f"_fingerprint_{version}"), (
+        FINGERPRINT_VERSION,
+        dropped,
+    )
+    assert "UPDATE images SET fingerprint = NULL" in dict(migrations.MIGRATIONS)[dropped[-1]]
