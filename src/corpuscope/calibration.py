@@ -221,6 +221,6 @@ def load_low_detail(kind: str, count: int) -> list[Image.Image]:
     if kind == "faces":
         from skimage.data import lfw_subset
 
-        faces = lfw_subset()
+        faces = lfw_subset()  # type: ignore[no-untyped-call]
         return [_grey(faces[i], 100).convert("RGB") for i in range(min(count, len(faces)))]
     raise ValueError(f"unknown kind of low-detail pictures: {kind}")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.errors import InvalidInput
 from corpuscope.services.duplicates import refresh_fingerprints, run_duplicates
 from corpuscope.services.importing import run_import
@@ -51,8 +52,8 @@ def test_resized_reencoded_bordered_and_cropped_copies_land_with_their_original(
     assert ["copy/other-2.jpg"] in groups  # two files with identical bytes: one image
     assert len(groups) == 2
     near = next(g for g in view.groups if g.size == 5)
-    assert 0.85 <= near.similarity <= 1.0
-    assert view.run.algorithm == "duplicates" and view.run.params["threshold"] == 0.85
+    assert DEFAULT_THRESHOLD <= near.similarity <= 1.0
+    assert view.run.algorithm == "duplicates" and view.run.params["threshold"] == DEFAULT_THRESHOLD
 
 
 def test_a_threshold_of_one_keeps_only_identical_content(project, corpus) -> None:

@@ -12,6 +12,8 @@ planted pairs found, none missed, 8 s against 88 s for the full comparison).
 
 from __future__ import annotations
 
+from typing import Any
+
 import faiss
 import numpy as np
 import numpy.typing as npt
@@ -190,7 +192,7 @@ def _cell_nearest(X: Vectors, mirrored: Vectors, k: int, seed: int) -> Nearest:
     members = _by_cell(home.ravel(), n_cells)
     probes = np.concatenate([near, near_m], axis=1)
     probers = _by_cell(probes.ravel(), n_cells, repeat=probes.shape[1])
-    found: list[tuple[npt.NDArray[np.int64], ...]] = []
+    found: list[tuple[npt.NDArray[Any], ...]] = []
     for c in range(n_cells):
         rows = np.unique(probers[c])
         if len(rows) == 0 or len(members[c]) == 0:
@@ -200,7 +202,7 @@ def _cell_nearest(X: Vectors, mirrored: Vectors, k: int, seed: int) -> Nearest:
     return _merge_nearest(found, n, k)
 
 
-def _merge_nearest(found: list[tuple[npt.NDArray[np.int64], ...]], n: int, k: int) -> Nearest:
+def _merge_nearest(found: list[tuple[npt.NDArray[Any], ...]], n: int, k: int) -> Nearest:
     """The ``k`` best distinct neighbours of each row among the per-cell results."""
     rows, cand, sims, flips = (np.concatenate([f[i] for f in found]) for i in range(4))
     keep = (cand >= 0) & (cand != rows)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD, compute_duplicates
 from corpuscope.analysis.detail import DETAIL_LENGTH
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD, compute_duplicates
 from corpuscope.analysis.fingerprint import FINGERPRINT_DTYPE, FINGERPRINT_LENGTH
 from corpuscope.analysis.scores import compute_group_score
 from corpuscope.errors import Cancelled, InvalidInput, NotFound

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from corpuscope.services.duplicates import DEFAULT_THRESHOLD
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.web.schemas.common import Id, IdList, Name, Number, Ref, Strict
 
 
