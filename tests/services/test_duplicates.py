@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -9,9 +10,10 @@ import pytest
 from PIL import Image, ImageOps
 
 from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
-from corpuscope.errors import InvalidInput
+from corpuscope.errors import Cancelled, InvalidInput
 from corpuscope.services.duplicates import refresh_fingerprints, run_duplicates
 from corpuscope.services.importing import run_import
+from corpuscope.services.runs import list_runs
 from corpuscope.store.files import load_image_paths
 
 
@@ -107,3 +109,23 @@ def test_an_image_whose_thumbnail_is_gone_stays_out_instead_of_failing(project, 
     assert ["vase-border.png", "vase-crop.jpg", "vase-half.jpg", "vase.jpg"] in groups
     missing = project.read().execute("SELECT COUNT(*) FROM images WHERE fingerprint IS NULL")
     assert missing.fetchone()[0] == 1
+
+
+def test_stages_are_reported_and_a_cancel_records_nothing(project, corpus) -> None:
+    run_import(project, [corpus])
+    heard: list[tuple[int, int, str]] = []
+    run_duplicates(
+        project, report=lambda done, total, message: heard.append((done, total, message))
+    )
+    assert [done for done, _, _ in heard] == sorted(done for done, _, _ in heard)
+    assert heard[-1][0] == heard[-1][1] and all(message for _, _, message in heard)
+    before = len(list_runs(project))
+
+    cancel = threading.Event()
+
+    def stop_after_first(done: int, total: int, message: str) -> None:
+        cancel.set()
+
+    with pytest.raises(Cancelled):
+        run_duplicates(project, report=stop_after_first, cancel=cancel)
+    assert len(list_runs(project)) == before
