@@ -129,16 +129,17 @@ def test_the_installed_wheel_serves_the_ui_and_embeds_without_torch(
     assert no_torch.returncode != 0  # the install did not pull PyTorch
 
     port = _free_port()
-    server = subprocess.Popen(
-        [str(corpuscope), "serve", str(tmp_path / "project"), "--port", str(port), "--no-browser"],
-        cwd=tmp_path,
-        env=clean,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(corpuscope), "serve", str(tmp_path / "p"), "--port", str(port), "--no-browser"],
+            cwd=tmp_path,
+            env=clean,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        page = _get_when_up(f"http://127.0.0.1:{port}/", server)
+        page = _get_when_up(f"http://127.0.0.1:{port}/", server, log)
         script = re.search(r'src="(/assets/index-[^"]+\.js)"', page.decode())
         assert script is not None, page[:500]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{script[1]}", timeout=30) as reply:
@@ -150,7 +151,7 @@ def test_the_installed_wheel_serves_the_ui_and_embeds_without_torch(
         server.wait(timeout=30)
 
 
-def _get_when_up(url: str, server: subprocess.Popen[str]) -> bytes:
+def _get_when_up(url: str, server: subprocess.Popen[bytes], log: Path) -> bytes:
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -160,5 +161,5 @@ def _get_when_up(url: str, server: subprocess.Popen[str]) -> bytes:
                 return body
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the server did not start: {server.stderr}") from None
+                raise AssertionError(f"the server did not start: {log.read_text()}") from None
             time.sleep(0.5)

@@ -52,15 +52,19 @@ def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> 
     assert (tmp_path / "p" / "project.db").read_bytes() == before
 
 
-def test_the_fingerprint_version_has_the_migration_that_drops_older_fingerprints() -> None:
-    """Bumping FINGERPRINT_VERSION needs a migration ``00NN_fingerprint_vN`` that drops the old
-    fingerprints, or old and new ones would be compared as if alike."""
+# Each fingerprint version with the migration that dropped the fingerprints before it.
+FINGERPRINT_MIGRATIONS = {
+    "layout-ycc16-v2": "0005_fingerprint_v2",
+    "layout-ycc16-v3": "0009_fingerprint_detail",
+}
+DROP_FINGERPRINTS = "UPDATE images SET fingerprint = NULL"
+
+
+def test_each_fingerprint_change_has_a_version_and_a_migration_that_drops_older_ones() -> None:
+    """Changing the fingerprint needs both a new FINGERPRINT_VERSION and a migration dropping
+    the stored fingerprints, or old and new ones would be compared as if alike."""
     from corpuscope.analysis.fingerprint import FINGERPRINT_VERSION
 
-    version = FINGERPRINT_VERSION.rsplit("-", 1)[-1]
-    dropped = [name for name in migrations.known_migrations() if "_fingerprint_" in name]
-    assert dropped and dropped[-1].endswith(f"_fingerprint_{version}"), (
-        FINGERPRINT_VERSION,
-        dropped,
-    )
-    assert "UPDATE images SET fingerprint = NULL" in dict(migrations.MIGRATIONS)[dropped[-1]]
+    dropping = [name for name, sql in migrations.MIGRATIONS if DROP_FINGERPRINTS in sql]
+    assert sorted(FINGERPRINT_MIGRATIONS.values()) == dropping, "a version per dropping migration"
+    assert FINGERPRINT_MIGRATIONS.get(FINGERPRINT_VERSION) == dropping[-1], FINGERPRINT_VERSION
