@@ -44,7 +44,7 @@ $(BUNDLED_MODEL): $(STAMP) src/corpuscope/embed/efficientnet.py src/corpuscope/e
 # A wheel and an sdist in dist/ that carry the built web app and the bundled ONNX model
 # (setup.py refuses to build without them).
 wheel: setup
-	rm -rf dist
+	rm -rf dist build
 	$(BIN)/python -m build
 
 run: setup

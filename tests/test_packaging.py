@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-PACKAGE = ROOT / "src" / "corpuscope"
 STATIC = "corpuscope/web/static/index.html"
 MODEL = "corpuscope/embed/bundled/efficientnet-lite0.onnx"
 
@@ -37,14 +36,25 @@ def _build_wheel(source: Path, outdir: Path) -> subprocess.CompletedProcess[str]
     )
 
 
+def _copy_source(target: Path, *, leave_out: tuple[str, ...] = ()) -> Path:
+    """What the sdist holds, in a fresh folder (no stale build/ from an earlier build)."""
+    target.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, target / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", *leave_out)
+    shutil.copytree(ROOT / "src", target / "src", ignore=ignore)
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (PACKAGE / "web" / "static" / "index.html").is_file():
-        pytest.fail("the web app is not built: run `make setup`")
-    outdir = tmp_path_factory.mktemp("dist")
-    result = _build_wheel(ROOT, outdir)
+    for path in (STATIC, MODEL):
+        if not (ROOT / "src" / path).is_file():
+            pytest.fail(f"{path} is not built: run `make setup`")
+    folder = tmp_path_factory.mktemp("wheel")
+    result = _build_wheel(_copy_source(folder / "source"), folder / "dist")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    (found,) = outdir.glob("corpuscope-*.whl")
+    (found,) = (folder / "dist").glob("corpuscope-*.whl")
     return found
 
 
@@ -75,15 +85,7 @@ def test_the_wheel_carries_the_web_app_and_the_model_but_requires_no_torch(wheel
 
 @pytest.mark.slow
 def test_building_without_the_web_app_fails_with_a_sentence(tmp_path: Path) -> None:
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "setup.py", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(
-        ROOT / "src",
-        source / "src",
-        ignore=shutil.ignore_patterns("static", "__pycache__", "*.egg-info"),
-    )
+    source = _copy_source(tmp_path / "source", leave_out=("static",))
     result = _build_wheel(source, tmp_path / "dist")
     assert result.returncode != 0
     assert "Cannot build corpuscope without the built web app" in result.stdout + result.stderr
