@@ -64,20 +64,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[set[str]]]:
     }
 
 
-@pytest.mark.parametrize("kind", ALWAYS_FOUND)
+@pytest.mark.parametrize(
+    ("signal", "kind"),
+    [("layout", kind) for kind in ALWAYS_FOUND] + [("vectors", k) for k in FOUND_WITH_VECTORS],
+)
 @pytest.mark.parametrize("name", PHOTOS)
 def test_an_edited_copy_lands_with_its_original(
-    runs: dict[str, list[set[str]]], name: str, kind: str
+    runs: dict[str, list[set[str]]], name: str, signal: str, kind: str
 ) -> None:
-    assert any({f"{name}.png", f"{name}-{kind}.jpg"} <= group for group in runs["layout"])
-
-
-@pytest.mark.parametrize("kind", FOUND_WITH_VECTORS)
-@pytest.mark.parametrize("name", PHOTOS)
-def test_with_vectors_rotated_and_overlaid_copies_land_with_their_original(
-    runs: dict[str, list[set[str]]], name: str, kind: str
-) -> None:
-    assert any({f"{name}.png", f"{name}-{kind}.jpg"} <= group for group in runs["vectors"])
+    """Rotated and overlaid copies with vectors; the others from the layout alone too."""
+    assert any({f"{name}.png", f"{name}-{kind}.jpg"} <= group for group in runs[signal])
 
 
 @pytest.mark.parametrize("signal", ["layout", "vectors"])
