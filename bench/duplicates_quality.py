@@ -107,7 +107,9 @@ def write_calibration(folder: Path, low_detail: dict[str, int]) -> dict[str, tup
     return truth
 
 
-def prepared_project(name: str, write: Callable[[Path], object], *, fresh: bool) -> tuple[Project, Path]:
+def prepared_project(
+    name: str, write: Callable[[Path], object], *, fresh: bool
+) -> tuple[Project, Path]:
     """The imported project under OUTPUT (built once per ``CORPUS_VERSION``), with vectors."""
     root = OUTPUT / f"{name}-{CORPUS_VERSION}"
     done = root / "imported"
