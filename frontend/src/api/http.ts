@@ -85,6 +85,32 @@ export async function request<T>(
   return parsed as T;
 }
 
+/** POST a file as the request body (not JSON): for searching with an outside image. */
+export async function postFile<T>(path: string, file: Blob, query?: Record<string, string | number | undefined>, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, query), {
+      method: "POST",
+      headers: { "content-type": file.type || "application/octet-stream" },
+      body: file,
+      signal: signal ?? null,
+      credentials: "same-origin",
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, "The corpuscope server cannot be reached. Is `corpuscope serve` still running?");
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) throw new ApiError(response.status, detailOf(parsed, response.status));
+  return parsed as T;
+}
+
 export const get = <T>(path: string, query?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal) =>
   request<T>("GET", path, undefined, { query, ...(signal ? { signal } : {}) });
 export const post = <T>(path: string, body?: unknown, signal?: AbortSignal) =>
