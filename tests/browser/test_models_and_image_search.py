@@ -9,7 +9,6 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.sync_api import Page, expect
 
 from .conftest import Browsing, Server

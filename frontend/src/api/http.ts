@@ -63,8 +63,8 @@ export async function request<T>(
   try {
     response = await fetch(apiUrl(path, init.query), {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
+      headers: body === undefined ? {} : { "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json" },
+      body: body === undefined ? null : body instanceof Blob ? body : JSON.stringify(body),
       signal: init.signal ?? null,
       credentials: "same-origin",
     });
@@ -86,30 +86,8 @@ export async function request<T>(
 }
 
 /** POST a file as the request body (not JSON): for searching with an outside image. */
-export async function postFile<T>(path: string, file: Blob, query?: Record<string, string | number | undefined>, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(apiUrl(path, query), {
-      method: "POST",
-      headers: { "content-type": file.type || "application/octet-stream" },
-      body: file,
-      signal: signal ?? null,
-      credentials: "same-origin",
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "The corpuscope server cannot be reached. Is `corpuscope serve` still running?");
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) throw new ApiError(response.status, detailOf(parsed, response.status));
-  return parsed as T;
-}
+export const postFile = <T>(path: string, file: Blob, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+  request<T>("POST", path, file, { query, ...(signal ? { signal } : {}) });
 
 export const get = <T>(path: string, query?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal) =>
   request<T>("GET", path, undefined, { query, ...(signal ? { signal } : {}) });
