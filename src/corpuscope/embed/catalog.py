@@ -106,7 +106,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         dim=384,
         has_text=False,
         size="90 MB",
-        speed="about 12 images/s on 2 CPU cores",
+        speed="about 7 images/s on 2 CPU cores",
         repo_id="facebook/dinov2-small",
     ),
     ModelSpec(
@@ -116,7 +116,7 @@ CATALOG: tuple[ModelSpec, ...] = (
         dim=768,
         has_text=False,
         size="350 MB",
-        speed="about 4 images/s on 2 CPU cores",
+        speed="about 3 images/s on 2 CPU cores",
         repo_id="facebook/dinov2-base",
     ),
 )
