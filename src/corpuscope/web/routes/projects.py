@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from corpuscope.embed.registry import list_models
 from corpuscope.services.images import list_folders
-from corpuscope.services.models import choose_model, describe_choice
+from corpuscope.services.models import choose_model, project_model
 from corpuscope.services.projects import project_status
 from corpuscope.store.vectors import list_vector_sets
 from corpuscope.web.deps import HubDep, OpenDep, ProjectDep, RunnerDep, project_key
@@ -61,7 +61,7 @@ def get_project(
         VectorSetOut(model=found.model, version=found.version, dim=found.dim, count=count)
         for found, count in list_vector_sets(entry.project.read())
     ]
-    data["model"] = describe_choice(entry.project).model
+    data["model"] = project_model(entry.project)
     return ProjectStatusOut(id=entry.id, path=str(entry.root), name=entry.root.name, **data)
 
 
