@@ -194,3 +194,15 @@ def test_name_suggestions_need_a_model_that_reads_text(corpus: Corpus, vectors: 
     message = error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": ["vase"]}), 422)
     assert "cannot read text" in message
     assert error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": []}), 422)
+
+
+def test_near_duplicates_without_any_fingerprint_say_why(corpus: Corpus) -> None:
+    """Every thumbnail gone and the fingerprints dropped (an upgrade): a sentence, not a 500."""
+    with open_project(corpus.root) as project:
+        with project.write() as conn:
+            conn.execute("UPDATE images SET fingerprint = NULL")
+        for thumbnail in project.thumbs_dir.rglob("*.*"):
+            thumbnail.unlink()
+    words = error(corpus.post("/runs", {"algorithm": "duplicates"}), 422)
+    assert "6 images" in words and "import" in words
+    assert ok(corpus.get("/runs")) == []

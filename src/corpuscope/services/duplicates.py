@@ -133,14 +133,29 @@ def _fingerprints(
     width = (FINGERPRINT_LENGTH + DETAIL_LENGTH) * np.dtype(FINGERPRINT_DTYPE).itemsize
     usable = [i for i, blob in enumerate(blobs) if len(blob) == width]  # others: refreshed later
     ids = np.asarray([all_ids[i] for i in usable], dtype=np.int64)
-    rows = np.frombuffer(b"".join(blobs[i] for i in usable), dtype=FINGERPRINT_DTYPE)
+    joined = b"".join(blobs[i] for i in usable)  # empty when no image has a fingerprint
+    rows = np.frombuffer(joined, dtype=FINGERPRINT_DTYPE) if joined else np.empty(0, np.float16)
     rows = rows.reshape(len(ids), FINGERPRINT_LENGTH + DETAIL_LENGTH)
     if image_ids is not None:
         keep = np.isin(ids, np.asarray(image_ids, dtype=np.int64))
         ids, rows = ids[keep], rows[keep]
     if len(ids) < 2:
-        raise InvalidInput("Near-duplicates need at least two imported images.")
+        raise InvalidInput(_too_few(project, image_ids))
     return ids, rows[:, :FINGERPRINT_LENGTH], rows[:, FINGERPRINT_LENGTH:]
+
+
+def _too_few(project: Project, image_ids: Sequence[int] | None) -> str:
+    """Why fewer than two images can be compared: too few imported, or their thumbnails gone."""
+    missing = [i for i, _ in images_missing_fingerprint(project.read())]
+    if image_ids is not None:
+        missing = sorted(set(missing) & {int(i) for i in image_ids})
+    if not missing:
+        return "Near-duplicates need at least two imported images."
+    count = f"{len(missing)} images have" if len(missing) > 1 else "1 image has"
+    return (
+        f"Near-duplicates need at least two images with a fingerprint; {count} none "
+        "because their thumbnails are gone: import their folders again to make them."
+    )
 
 
 def find_vectors(
