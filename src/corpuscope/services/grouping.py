@@ -79,7 +79,7 @@ class _LevelInfo:
         prop = level.prop
         if prop is None:
             self.name = "folder"
-            self.folders = {folder.id: str(folder.path) for folder in list_folders(conn)}
+            self.folders = {folder.id: folder.shown for folder in list_folders(conn)}
             ordered = sorted(self.folders, key=lambda key: self.folders[key])
             self.order = {key: rank for rank, key in enumerate(ordered)}
         else:

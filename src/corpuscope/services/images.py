@@ -315,7 +315,7 @@ def list_folders(project: Project) -> list[FolderInfo]:
     conn = project.read()
     counts = imgstore.count_images_per_folder(conn)
     return [
-        FolderInfo(f.id, str(f.path), f.added_at, f.imported_at, counts.get(f.id, 0))
+        FolderInfo(f.id, f.shown, f.added_at, f.imported_at, counts.get(f.id, 0))
         for f in folderstore.list_folders(conn)
     ]
 
@@ -364,7 +364,7 @@ def image_file(project: Project, image_id: int, file_id: int | None = None) -> t
     relative = PurePosixPath(file.path)
     if relative.is_absolute() or ".." in relative.parts:
         raise NotFound(f"The file of image {image_id} is outside its folder.")
-    path = Path(file.folder) / relative
+    path = file.location  # the shown path has the same parts: checked above
     if not path.is_file():
         raise NotFound(
             f"The file of image {image_id} is not on disk any more; re-import its folder."

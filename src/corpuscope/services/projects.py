@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from corpuscope.filenames import format_name
 from corpuscope.store.db import Project, create_project, is_project, open_project
 from corpuscope.store.files import FileProblem, count_files, list_file_problems
 from corpuscope.store.folders import list_folders
@@ -38,8 +39,8 @@ def project_status(project: Project, *, limit: int | None = None) -> ProjectStat
     conn = project.read()
     counts = count_files(conn)
     return ProjectStatus(
-        project=str(project.root),
-        folders=[str(folder.path) for folder in list_folders(conn)],
+        project=format_name(project.root),
+        folders=[folder.shown for folder in list_folders(conn)],
         files=counts.files,
         images=counts.images,
         ok=counts.ok,

@@ -11,9 +11,11 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from corpuscope.errors import NotFound
+from corpuscope.filenames import name_text
 from corpuscope.store.properties import Property
 from corpuscope.store.values import Scalar
 
@@ -69,6 +71,9 @@ class ImageRow:
 
 @dataclass(frozen=True)
 class ImageFile:
+    """``folder`` and ``path`` are shown names (:mod:`corpuscope.filenames`); ``location`` opens
+    the file."""
+
     id: int
     folder_id: int
     folder: str
@@ -77,6 +82,7 @@ class ImageFile:
     status: str
     error: str | None
     updated_at: str
+    location: Path
 
 
 @dataclass(frozen=True)
@@ -281,12 +287,18 @@ def list_image_files(conn: sqlite3.Connection, image_id: int) -> list[ImageFile]
     """Every file (instance) of an image, ok ones first."""
     rows = conn.execute(
         """SELECT files.id, files.folder_id, folders.path, files.path, files.size, files.status,
-                  files.error, files.updated_at
+                  files.error, files.updated_at, folders.path_bytes, files.path_bytes
            FROM files JOIN folders ON folders.id = files.folder_id
            WHERE files.image_id = ? ORDER BY files.status = 'ok' DESC, files.id""",
         (image_id,),
     )
-    return [ImageFile(*row) for row in rows]
+    return [
+        ImageFile(
+            *(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]),
+            location=Path(name_text(row[8])) / name_text(row[9]),
+        )
+        for row in rows
+    ]
 
 
 def list_memberships(conn: sqlite3.Connection, image_id: int) -> list[Membership]:
