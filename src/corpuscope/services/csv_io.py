@@ -23,7 +23,7 @@ from corpuscope.store import journal
 from corpuscope.store import properties as props
 from corpuscope.store import tags as tagstore
 from corpuscope.store import values as valstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.files import list_export_rows, locate_file
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
@@ -93,6 +93,7 @@ def parse_tags(cell: str) -> list[list[str]]:
 # --- export -----------------------------------------------------------------------------------
 
 
+@in_one_snapshot
 def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = None) -> int:
     """Write every file (ok or missing) with the chosen properties; return the row count."""
     conn = project.read()

@@ -25,7 +25,7 @@ from corpuscope.services.annotations import resolve_tag
 from corpuscope.services.value_types import normalize_value
 from corpuscope.store import folders as folderstore
 from corpuscope.store import images as imgstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.folders import load_folder
 from corpuscope.store.grouping import Ids, load_filtered_ids
 from corpuscope.store.images import (
@@ -185,6 +185,7 @@ def _check_page(offset: int, limit: int, most: int) -> None:
         raise InvalidInput(f"The page size must be between 1 and {most}.")
 
 
+@in_one_snapshot
 def list_images(
     project: Project,
     flt: FilterSpec | None = None,
@@ -208,6 +209,7 @@ def list_images(
     return ImagePage(total, offset, limit, items)
 
 
+@in_one_snapshot
 def list_image_ids(
     project: Project,
     flt: FilterSpec | None = None,
@@ -310,6 +312,7 @@ class FolderInfo:
     images: int
 
 
+@in_one_snapshot
 def list_folders(project: Project) -> list[FolderInfo]:
     """The imported folders with their image counts (for the folder filter)."""
     conn = project.read()
@@ -320,6 +323,7 @@ def list_folders(project: Project) -> list[FolderInfo]:
     ]
 
 
+@in_one_snapshot
 def load_image(project: Project, image_id: int) -> ImageDetail:
     """One image with its files, every property value and its clustering groups."""
     conn = project.read()
@@ -339,6 +343,7 @@ def load_image(project: Project, image_id: int) -> ImageDetail:
     return ImageDetail(row, files, values, file_values, groups)
 
 
+@in_one_snapshot
 def thumbnail_file(project: Project, image_id: int, size: int) -> Path:
     """The thumbnail of an image (128 or 512 px on the long side)."""
     if size not in SIZES:
@@ -352,6 +357,7 @@ def thumbnail_file(project: Project, image_id: int, size: int) -> Path:
     return path
 
 
+@in_one_snapshot
 def image_file(project: Project, image_id: int, file_id: int | None = None) -> tuple[Path, str]:
     """``(path, media type)`` of an image's original file: ``file_id``, or its first ok file."""
     conn = project.read()

@@ -18,11 +18,12 @@ from corpuscope.analysis.projection import MapProjection, compute_map, place_on_
 from corpuscope.atomic import write_atomically
 from corpuscope.errors import InvalidInput
 from corpuscope.services.vectors import load_project_vectors
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 
 MapPoints = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
 
+@in_one_snapshot
 def map_coordinates(
     project: Project,
     *,

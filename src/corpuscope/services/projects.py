@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from corpuscope.filenames import format_name
-from corpuscope.store.db import Project, create_project, is_project, open_project
+from corpuscope.store.db import Project, create_project, in_one_snapshot, is_project, open_project
 from corpuscope.store.files import FileProblem, count_files, list_file_problems
 from corpuscope.store.folders import list_folders
 from corpuscope.store.properties import list_properties
@@ -35,6 +35,7 @@ class ProjectStatus:
         return asdict(self)
 
 
+@in_one_snapshot
 def project_status(project: Project, *, limit: int | None = None) -> ProjectStatus:
     conn = project.read()
     counts = count_files(conn)

@@ -17,7 +17,7 @@ from corpuscope.embed.catalog import find_spec
 from corpuscope.errors import InvalidInput
 from corpuscope.services.models import get_embedder
 from corpuscope.services.vectors import load_project_vectors
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 
 MAX_RESULTS = 1000
 
@@ -41,6 +41,7 @@ def _matches(ids: np.ndarray, ranking: Ranking) -> list[Match]:
     ]
 
 
+@in_one_snapshot
 def similar_images(
     project: Project,
     image_ids: Sequence[int],
@@ -63,6 +64,7 @@ def similar_images(
     return _matches(ids, ranking)
 
 
+@in_one_snapshot
 def search_text(
     project: Project,
     text: str,

@@ -3,19 +3,28 @@
 One writer connection (every write transaction starts with ``BEGIN IMMEDIATE``), separate
 reader connections (one per thread), WAL journal, foreign keys on. Opening a project applies
 the named migrations it lacks; a project made by a newer corpuscope is refused.
+
+A reader connection is in autocommit mode: each query sees the latest commit. A service that
+reads several tables to build one answer reads them in one snapshot instead
+(:meth:`Project.snapshot`, or the :func:`in_one_snapshot` decorator), so that a write committed
+in between (a merge, an undo) never shows half of itself (a value whose tag is not listed).
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from corpuscope.errors import ProjectError
 from corpuscope.store.migrations import apply_migrations, check_migrations
 
+P = ParamSpec("P")
+R = TypeVar("R")
 DB_NAME = "project.db"
 THUMBS_DIR = "thumbnails"
 CACHE_DIR = "cache"
@@ -82,6 +91,22 @@ class Project:
                 self._readers.append(conn)
         return conn
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """This thread's reader inside one read transaction: every query in the block (and in
+        the functions it calls through :meth:`read`) sees the same committed state, whatever
+        writers commit meanwhile. Nested use joins the outer snapshot."""
+        conn = self.read()
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")  # read only: this just ends the snapshot
+
     def close(self) -> None:
         with self._readers_lock:
             for conn in self._readers:
@@ -96,6 +121,19 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def in_one_snapshot(
+    function: Callable[Concatenate[Project, P], R],
+) -> Callable[Concatenate[Project, P], R]:
+    """Run a read-only service (its first argument the project) in one snapshot."""
+
+    @functools.wraps(function)
+    def wrapper(project: Project, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with project.snapshot():
+            return function(project, *args, **kwargs)
+
+    return wrapper
 
 
 def is_project(root: Path) -> bool:
