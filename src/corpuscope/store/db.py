@@ -26,6 +26,9 @@ from corpuscope.store.migrations import apply_migrations, check_migrations
 P = ParamSpec("P")
 R = TypeVar("R")
 DB_NAME = "project.db"
+#: How long a query waits for a lock another process holds before "database is locked"
+#: (which the web app answers with 503 and Retry-After).
+BUSY_TIMEOUT_S = 30.0
 THUMBS_DIR = "thumbnails"
 CACHE_DIR = "cache"
 
@@ -35,9 +38,11 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        conn = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
+        )
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.row_factory = sqlite3.Row
     return conn
 

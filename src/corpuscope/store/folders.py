@@ -50,7 +50,10 @@ def list_folders(conn: sqlite3.Connection) -> list[Folder]:
 
 
 def load_folder(conn: sqlite3.Connection, folder_id: int) -> Folder:
-    row = conn.execute("SELECT * FROM folders WHERE id = ?", (folder_id,)).fetchone()
+    try:
+        row = conn.execute("SELECT * FROM folders WHERE id = ?", (folder_id,)).fetchone()
+    except OverflowError:  # past SQLite's integers: no such folder
+        row = None
     if row is None:
         raise NotFound(f"There is no folder {folder_id} in this project.")
     return _folder(row)

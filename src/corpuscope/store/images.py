@@ -146,12 +146,12 @@ def _condition_sql(cond: Condition) -> tuple[str, list[object]]:
         if cond.op in ("empty", "not_empty"):
             sql = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT id FROM tags WHERE property_id = ?)')})"
             return (f"NOT {sql}" if negate else sql), [prop.id]
-        one = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT value FROM json_each(?))')})"
-        params: list[object] = [_ids_json(tags) for tags in cond.tag_sets]
         if cond.op == "all":
-            return "(" + " AND ".join([one] * len(params) or ["1"]) + ")", params
-        joined = "(" + " OR ".join([one] * len(params) or ["0"]) + ")"
-        return (f"NOT {joined}" if negate else joined), params
+            return _all_tags_sql(prop, cond.tag_sets)
+        # any / none: one set of every tag named (a thousand tags stay one shallow expression)
+        union = sorted({tag for tags in cond.tag_sets for tag in tags})
+        sql = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT value FROM json_each(?))')})"
+        return (f"NOT {sql}" if negate else sql), [_ids_json(union)]
     if cond.op in ("empty", "not_empty"):
         sql = f"images.id IN ({_owners(prop, '1')})"
         return (f"NOT {sql}" if negate else sql), [prop.id]
@@ -161,6 +161,29 @@ def _condition_sql(cond: Condition) -> tuple[str, list[object]]:
     operator = _COMPARE["eq" if cond.op == "ne" else cond.op]
     sql = f"images.id IN ({_owners(prop, f'value {operator} ?')})"
     return (f"NOT {sql}" if negate else sql), [prop.id, cond.value]
+
+
+def _all_tags_sql(prop: Property, tag_sets: Sequence[Sequence[int]]) -> tuple[str, list[object]]:
+    """Images holding a tag of every set: ``(tag, set number)`` pairs joined to the image's
+    tags, counted per image (one expression, whatever the number of sets)."""
+    if not tag_sets:
+        return "1", []
+    pairs = json.dumps([[int(tag), number] for number, tags in enumerate(tag_sets) for tag in tags])
+    wanted = (
+        "(SELECT json_extract(value, '$[0]') AS tag, json_extract(value, '$[1]') AS number "
+        "FROM json_each(?))"
+    )
+    if prop.mode == "image":
+        owners = f"SELECT t.image_id FROM image_tags t JOIN {wanted} w ON w.tag = t.tag_id"
+        image = "t.image_id"
+    else:
+        owners = (
+            "SELECT f.image_id FROM file_tags t JOIN files f ON f.id = t.file_id "
+            f"JOIN {wanted} w ON w.tag = t.tag_id WHERE f.image_id IS NOT NULL"
+        )
+        image = "f.image_id"
+    sql = f"images.id IN ({owners} GROUP BY {image} HAVING COUNT(DISTINCT w.number) = ?)"
+    return sql, [pairs, len(tag_sets)]
 
 
 def filter_sql(flt: ImageFilter) -> tuple[str, list[object]]:
