@@ -5,21 +5,30 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The CPU build of PyTorch that installs quickly here; any other version pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
+# Every package setup installs, pinned to the versions the tests last passed with (the lower
+# bounds in pyproject.toml say what corpuscope needs; this file says what it was tested on).
+# After changing a dependency: `make lock` writes it again from the working .venv.
+CONSTRAINTS := constraints.txt
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 FRONTEND_BUILD := src/corpuscope/web/static/index.html
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
 
-.PHONY: setup run test test-fast lint frontend-test bench clean
+.PHONY: setup run test test-fast lint frontend-test bench lock clean
 
 setup: $(STAMP) $(FRONTEND_BUILD)
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev]' $(TORCH)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(TORCH)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[clip,demo,dev]' $(TORCH)
 	touch $@
+
+# Pin what the working .venv holds (the local "+cpu" label dropped: the pin is the version).
+lock:
+	echo "# Written by \`make lock\` from a working .venv; used by \`make setup\`. Do not edit by hand." > $(CONSTRAINTS)
+	$(BIN)/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' >> $(CONSTRAINTS)
 
 # The web front-end: dependencies from package-lock.json (no install scripts, nothing else
 # downloaded), built into the Python package's static folder.

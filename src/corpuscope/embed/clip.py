@@ -49,7 +49,11 @@ class ClipEmbedder(Embedder):
         logging_module: Any = hf_logging
         logging_module.disable_progress_bar()  # corpuscope reports its own progress
         try:
-            self._model: Any = AutoModel.from_pretrained(folder, local_files_only=True).eval()
+            # safetensors whenever the folder has them: never unpickle a .bin beside them
+            safe = any(folder.glob("*.safetensors")) or None
+            self._model: Any = AutoModel.from_pretrained(
+                folder, local_files_only=True, use_safetensors=safe
+            ).eval()
             self._tokenizer: Any = AutoTokenizer.from_pretrained(folder, local_files_only=True)
         except Exception as error:  # OSError, ValueError, SafetensorError, ...: all unusable
             raise ModelUnavailable(
