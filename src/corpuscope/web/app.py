@@ -53,8 +53,6 @@ ERRORS = {
         (409, "Conflicts with what is stored"),
         (413, "Request body too large"),
         (422, "Invalid parameters"),
-        (503, "The database is busy with another program's work (see Retry-After)"),
-        (507, "The disk holding the project is full"),
     )
 }
 
