@@ -113,6 +113,23 @@ def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
     return ImageRecord(sha1, header.width, header.height, header.format, fingerprint_of(large))
 
 
+def remake_thumbnails(path: Path, sha1: str, settings: ReadSettings) -> bool:
+    """Write an image's thumbnails again from its file (found empty after a power loss, say);
+    False when the file is unusable or its bytes are not the image's any more."""
+    try:
+        data = load_bytes(path, max_bytes=settings.max_bytes)
+    except (FileRefused, OSError):
+        return False
+    if hashlib.sha1(data, usedforsecurity=False).hexdigest() != sha1:
+        return False
+    try:
+        with open_image(data, max_pixels=settings.max_pixels) as opened:
+            write_thumbnails(decode_rgb(opened, target=LARGE), settings.thumbs_dir, sha1)
+    except (BadImage, OSError):
+        return False
+    return True
+
+
 #: Long side of the picture the near-duplicate fingerprint is taken from. Measured with
 #: bench/fingerprint_calibration.py: copies and different photographs split as they do from
 #: the 512-px thumbnail (from 128 px, three times more copies are missed), at 40 % of the cost.

@@ -20,6 +20,8 @@ from typing import Literal, cast
 import numpy as np
 
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
+from corpuscope.ingest.reader import ReadSettings, remake_thumbnails
 from corpuscope.ingest.thumbnails import SIZES, thumbnail_path
 from corpuscope.services.annotations import resolve_tag
 from corpuscope.services.value_types import normalize_value
@@ -352,9 +354,25 @@ def thumbnail_file(project: Project, image_id: int, size: int) -> Path:
     if not _SHA1.match(row.sha1):
         raise NotFound(f"Image {image_id} has no thumbnail.")
     path = thumbnail_path(project.thumbs_dir, row.sha1, size)
-    if not path.is_file():
+    if not _has_bytes(path) and not _remake_thumbnails(project, image_id, row.sha1):
         raise NotFound(f"The thumbnail of image {image_id} is missing; re-import its folder.")
     return path
+
+
+def _has_bytes(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _remake_thumbnails(project: Project, image_id: int, sha1: str) -> bool:
+    """Thumbnails missing or left empty (a power loss): made again from an original file."""
+    settings = ReadSettings(project.thumbs_dir, DEFAULT_MAX_PIXELS)
+    files = imgstore.list_image_files(project.read(), image_id)
+    return any(
+        remake_thumbnails(file.location, sha1, settings) for file in files if file.status == "ok"
+    )
 
 
 @in_one_snapshot
