@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from corpuscope.atomic import write_atomically
 from corpuscope.errors import NotFound
+from corpuscope.filenames import name_text
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,10 @@ def save_vectors(
 def list_images_without_vectors(
     conn: sqlite3.Connection, vector_set_id: int | None
 ) -> list[tuple[int, str, str, str]]:
-    """(image id, sha1, folder path, relative path of one ok file) for images still to embed."""
+    """(image id, sha1, folder path, relative path of one ok file) for images still to embed;
+    the paths open the files (``os.fsdecode`` strings of the stored bytes)."""
     rows = conn.execute(
-        """SELECT images.id, images.sha1, folders.path, files.path FROM images
+        """SELECT images.id, images.sha1, folders.path_bytes, files.path_bytes FROM images
            JOIN files ON files.id = (
                SELECT id FROM files WHERE image_id = images.id AND status = 'ok' ORDER BY id LIMIT 1)
            JOIN folders ON folders.id = files.folder_id
@@ -118,7 +120,7 @@ def list_images_without_vectors(
            ORDER BY images.id""",
         (vector_set_id, vector_set_id),
     )
-    return [tuple(row) for row in rows]
+    return [(row[0], row[1], name_text(row[2]), name_text(row[3])) for row in rows]
 
 
 def list_vector_failures(conn: sqlite3.Connection, vector_set_id: int) -> list[tuple[int, str]]:
