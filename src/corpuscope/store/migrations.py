@@ -236,6 +236,11 @@ NAMES_AS_BYTES: tuple[Step, ...] = (
        BEGIN UPDATE files SET path_bytes = CAST(NEW.path AS BLOB) WHERE id = NEW.id; END""",
 )
 
+# The stored fingerprint gained the finer picture of near-duplicates (32 x 32 luma after the
+# 385-value layout). Old fingerprints are dropped; the duplicates service computes the missing
+# ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_DETAIL = ("UPDATE images SET fingerprint = NULL",)
+
 MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -244,6 +249,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
     ("0007_names_as_bytes", NAMES_AS_BYTES),
+    ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
