@@ -110,7 +110,8 @@ def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
         header = read_header(opened)
         large = load_thumbnails(settings.thumbs_dir, sha1)
         if large is None:  # none yet, or damaged (an empty file after a power loss): make them
-            large = write_thumbnails(decode_rgb(opened, target=LARGE), settings.thumbs_dir, sha1)
+            picture = decode_rgb(opened, target=LARGE)  # synced by the importer, per batch
+            large = write_thumbnails(picture, settings.thumbs_dir, sha1, sync=False)
     return ImageRecord(sha1, header.width, header.height, header.format, fingerprint_of(large))
 
 

@@ -1,9 +1,10 @@
 """Thumbnails, named by the image's SHA-1: ``thumbnails/ab/abcdef...-512.jpg``.
 
 Two sizes (long side): 128 px for the grid and the map, 512 px for the viewer and as the
-input of the vector models. Files are written to a temporary name, synced and renamed
-(:mod:`corpuscope.atomic`), so a crash never leaves a half-written thumbnail behind a valid
-name; one found empty or damaged all the same (a disk that lost data) is made again.
+input of the vector models. Files are written to a temporary name and renamed, and synced to
+the disk before any record refers to them (:mod:`corpuscope.atomic`), so a crash never leaves a
+half-written thumbnail behind a valid name; one found empty or damaged all the same (a disk
+that lost data) is made again.
 """
 
 from __future__ import annotations
@@ -39,13 +40,16 @@ def load_thumbnails(thumbs_dir: Path, sha1: str) -> Image.Image | None:
         return None
 
 
-def write_thumbnails(image: Image.Image, thumbs_dir: Path, sha1: str) -> Image.Image:
-    """Write both sizes from an RGB image; return the large thumbnail."""
+def write_thumbnails(
+    image: Image.Image, thumbs_dir: Path, sha1: str, *, sync: bool = True
+) -> Image.Image:
+    """Write both sizes from an RGB image; return the large thumbnail. ``sync=False``: the
+    caller flushes the file system before recording them (an import does, once a batch)."""
     large = shrink(image, LARGE)
     # 512 -> 128 is a 4 x 4 box average: as sharp as a bicubic resize here, and 7x cheaper
     small = large.reduce(LARGE // SMALL) if max(large.size) == LARGE else shrink(large, SMALL)
-    _save(large, thumbnail_path(thumbs_dir, sha1, LARGE))
-    _save(small, thumbnail_path(thumbs_dir, sha1, SMALL))
+    _save(large, thumbnail_path(thumbs_dir, sha1, LARGE), sync)
+    _save(small, thumbnail_path(thumbs_dir, sha1, SMALL), sync)
     return large
 
 
@@ -60,6 +64,6 @@ def shrink(image: Image.Image, size: int) -> Image.Image:
     return image.resize(box, Image.Resampling.BOX, reducing_gap=2.0)
 
 
-def _save(image: Image.Image, path: Path) -> None:
-    with write_atomically(path) as handle:
+def _save(image: Image.Image, path: Path, sync: bool) -> None:
+    with write_atomically(path, sync=sync) as handle:
         image.save(handle, "JPEG", quality=QUALITY, optimize=False)

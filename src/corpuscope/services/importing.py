@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from corpuscope.atomic import sync_filesystem
 from corpuscope.errors import InvalidInput
 from corpuscope.filenames import format_name
 from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
@@ -161,6 +162,8 @@ def _save(
     """Commit a batch; if the database refuses it, save the halves, down to the faulty file."""
     if not batch:
         return
+    if any(record.image is not None for record in batch):
+        sync_filesystem(project.thumbs_dir)  # their thumbnails on the disk before the records
     try:
         with project.write() as conn:
             saved = save_file_records(conn, folder, batch, exists=os.path.exists)
