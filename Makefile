@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The CPU build of PyTorch that installs quickly here; any other version pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
+# Every package setup installs, pinned to the versions the tests last passed with (the lower
+# bounds in pyproject.toml say what corpuscope needs; this file says what it was tested on).
+# After changing a dependency: `make lock` writes it again from the working .venv.
+CONSTRAINTS := constraints.txt
 
 # The bundled model as the package ships it: exported from the PyTorch weights at build time,
 # so that an installed corpuscope runs it with ONNX Runtime alone (no torch).
@@ -17,16 +21,21 @@ FRONTEND_SOURCES := $(shell find frontend/src -path frontend/src/paraglide -prun
 	frontend/index.html frontend/vite.config.ts frontend/messages/en.json frontend/messages/fr.json \
 	frontend/project.inlang/settings.json
 
-.PHONY: setup run test test-fast lint frontend-test bench clean model wheel
+.PHONY: setup run test test-fast lint frontend-test bench lock clean model wheel
 
 setup: $(STAMP) $(FRONTEND_BUILD) $(BUNDLED_MODEL)
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev,export]' $(TORCH)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(TORCH)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[clip,demo,dev,export]' $(TORCH)
 	touch $@
+
+# Pin what the working .venv holds (the local "+cpu" label dropped: the pin is the version).
+lock:
+	echo "# Written by \`make lock\` from a working .venv; used by \`make setup\`. Do not edit by hand." > $(CONSTRAINTS)
+	$(BIN)/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' >> $(CONSTRAINTS)
 
 # The web front-end: dependencies from package-lock.json (no install scripts, nothing else
 # downloaded), built into the Python package's static folder.

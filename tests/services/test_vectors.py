@@ -87,3 +87,20 @@ def test_loading_a_subset_and_missing_vectors(imported) -> None:
     assert ids.tolist() == [2, 5] and X.shape == (2, 1280)
     with pytest.raises(NotFound, match="no efficientnet-lite0 vectors"):
         load_project_vectors(imported, image_ids=[2, 99])
+
+
+def test_without_its_thumbnail_an_image_is_read_from_its_file_whatever_its_name(
+    project, tmp_path, write_image
+) -> None:
+    import os
+
+    data = write_image(tmp_path / "made.jpg", seed=3, size=(640, 480)).read_bytes()
+    folder = os.fsencode(tmp_path) + b"/archiv\xe9"
+    os.makedirs(folder)
+    with open(folder + b"/caf\xe9\n.jpg", "wb") as handle:
+        handle.write(data)
+    run_import(project, [tmp_path / os.fsdecode(b"archiv\xe9")])
+    [(sha1,)] = project.read().execute("SELECT sha1 FROM images").fetchall()
+    thumbnail_path(project.thumbs_dir, sha1, LARGE).unlink()
+    summary = run_vectors(project, VectorOptions(workers=0))
+    assert (summary.computed, summary.failed) == (1, 0)

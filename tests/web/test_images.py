@@ -313,3 +313,25 @@ def test_unknown_and_malformed_project_ids(client: Any) -> None:
         client.post(f"/api/projects/{project_id(Path(__file__))}/images/query", json={}), 404
     )
     error(client.post("/api/projects/NOT-AN-ID/images/query", json={}), 422)
+
+
+def test_a_thumbnail_left_empty_is_made_again_from_the_file(corpus: Corpus) -> None:
+    """After a power loss a thumbnail can be an empty file: it is made again when asked for;
+    without the original file it is a 404 with a sentence."""
+    import io
+
+    from corpuscope.ingest.thumbnails import thumbnail_path
+
+    ids = by_path(corpus)
+    detail = ok(corpus.get(f"/images/{ids['a/0.jpg']}"))
+    for size in (128, 512):
+        thumbnail_path(corpus.root / "thumbnails", detail["sha1"], size).write_bytes(b"")
+    served = corpus.get(f"/images/{ids['a/0.jpg']}/thumbnail?size=512")
+    assert served.status_code == 200
+    with Image.open(io.BytesIO(served.content)) as thumb:
+        assert thumb.size == (detail["width"], detail["height"])  # no larger than the image
+    other = ok(corpus.get(f"/images/{ids['a/1.jpg']}"))
+    thumbnail_path(corpus.root / "thumbnails", other["sha1"], 128).write_bytes(b"")
+    (corpus.photos / "a" / "1.jpg").unlink()
+    message = error(corpus.get(f"/images/{ids['a/1.jpg']}/thumbnail?size=128"), 404)
+    assert "re-import" in message

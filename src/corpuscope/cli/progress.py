@@ -6,6 +6,7 @@ import sys
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -40,7 +41,8 @@ class ProgressBar:
             return
         task = self.tasks.get(label)
         if task is None:
-            task = self.progress.add_task(label, total=total, rate="", errors="")
+            # a folder named like markup ("[red]", "[/]") is shown as it is
+            task = self.progress.add_task(escape(label), total=total, rate="", errors="")
             self.tasks[label] = task
         speed = self.progress.tasks[task].speed
         self.progress.update(

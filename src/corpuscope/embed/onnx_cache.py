@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from corpuscope.atomic import replace_synced
 from corpuscope.embed.base import WorkerModel, normalize_rows
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def export(
         _export_to(model, temporary, probe, {_REFERENCE: _encode(reference), **(metadata or {})})
         if not _agrees(OnnxRunner(temporary, threads=1).run(probe), reference):
             raise ExportFailed("the ONNX export does not reproduce the torch output")
-        os.replace(temporary, path)
+        replace_synced(temporary, path)
     except ExportFailed:
         raise
     except Exception as error:

@@ -21,7 +21,7 @@ from corpuscope.errors import InvalidInput
 from corpuscope.services.runs import RunView, load_run
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.runs import NewGroup, NewRun
 from corpuscope.store.vectors import VectorSet
 
@@ -43,6 +43,7 @@ class RunInput:
     parent_group_id: int | None = None
 
 
+@in_one_snapshot
 def resolve_input(
     project: Project,
     *,

@@ -8,7 +8,6 @@ is computed on demand and not cached.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,13 +15,15 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.analysis.projection import MapProjection, compute_map, place_on_map
+from corpuscope.atomic import write_atomically
 from corpuscope.errors import InvalidInput
 from corpuscope.services.vectors import load_project_vectors
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 
 MapPoints = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
 
+@in_one_snapshot
 def map_coordinates(
     project: Project,
     *,
@@ -77,14 +78,12 @@ def _load(
 def _save(
     path: Path, ids: npt.NDArray[np.int64], xy: npt.NDArray[np.float32], fitted: MapProjection
 ) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-    np.savez(
-        temporary,
-        ids=ids,
-        xy=xy,
-        basis=fitted.basis,
-        landmarks=fitted.landmarks,
-        landmark_coords=fitted.landmark_coords,
-    )
-    os.replace(temporary, path)
+    with write_atomically(path) as handle:
+        np.savez(
+            handle,
+            ids=ids,
+            xy=xy,
+            basis=fitted.basis,
+            landmarks=fitted.landmarks,
+            landmark_coords=fitted.landmark_coords,
+        )

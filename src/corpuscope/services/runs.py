@@ -18,7 +18,7 @@ from corpuscope.store import properties as props
 from corpuscope.store import runs as runstore
 from corpuscope.store import tags as tagstore
 from corpuscope.store import values as valstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
 from corpuscope.store.runs import GroupRecord, RunRecord
@@ -47,10 +47,12 @@ class RunView:
     groups: tuple[GroupView, ...]
 
 
+@in_one_snapshot
 def list_runs(project: Project) -> list[RunRecord]:
     return runstore.list_runs(project.read())
 
 
+@in_one_snapshot
 def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
     conn = project.read()
     run = runstore.load_run(conn, run_id)

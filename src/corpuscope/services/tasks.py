@@ -33,6 +33,7 @@ from filelock import FileLock, Timeout
 
 from corpuscope.embed.registry import find_model
 from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
+from corpuscope.filenames import format_name, name_text, parse_name
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.maps import map_coordinates
 from corpuscope.services.models import project_model
@@ -69,12 +70,18 @@ class TaskKind:
 
 
 def check_folder(text: object) -> str:
-    """A folder a user asked to import: exists, is a folder, readable; as a resolved path."""
+    """A folder a user asked to import: exists, is a folder, readable; as the shown form of
+    its resolved path (:mod:`corpuscope.filenames`: JSON-safe, and gives the bytes back).
+
+    The text is the path as typed, or its shown form (``caf\\xe9``) when no folder has the
+    name as typed."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput("Give the folder to import as a path.")
     if "\x00" in text:
         raise InvalidInput("A folder path cannot contain a NUL character.")
     path = Path(text).expanduser()
+    if not path.exists():
+        path = Path(name_text(parse_name(text))).expanduser()
     if not path.is_absolute():
         raise InvalidInput(f"Give the full path of the folder ({text!r} is relative).")
     if not path.exists():
@@ -83,7 +90,7 @@ def check_folder(text: object) -> str:
         raise InvalidInput(f"{text} is a file, not a folder; import the folder that holds it.")
     if not os.access(path, os.R_OK | os.X_OK):
         raise InvalidInput(f"The folder {text} cannot be read (permission denied).")
-    return str(path.resolve())
+    return format_name(path.resolve())
 
 
 def _check_import(project: Project, params: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +106,8 @@ def _run_import(project: Project, params: dict[str, Any], context: TaskContext) 
         context.report(report.done, report.total, f"importing {Path(report.folder).name}{errors}")
 
     options = ImportOptions(on_progress=on_progress, cancel=context.cancel)
-    summary = run_import(project, [Path(folder) for folder in params["folders"]], options)
+    folders = [Path(name_text(parse_name(folder))) for folder in params["folders"]]
+    summary = run_import(project, folders, options)
     return asdict(summary)
 
 
@@ -224,7 +232,7 @@ class TaskRunner:
     def queue_reimport(self, folder_id: int) -> TaskRecord:
         """Queue a re-import of one of the project's folders."""
         folder = load_folder(self.project.read(), folder_id)
-        return self.submit("import", {"folders": [str(folder.path)]})
+        return self.submit("import", {"folders": [folder.shown]})
 
     def queue_vectors(self, model: str | None) -> TaskRecord:
         """Queue computing the vectors a model still lacks (None: the project's model)."""

@@ -23,7 +23,7 @@ from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 from corpuscope.services.models import project_model
 from corpuscope.store import vectors as vecstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.files import list_export_rows
 from corpuscope.store.vectors import VectorSet
 
@@ -113,6 +113,7 @@ def _count(project: Project, vector_set: VectorSet) -> int:
     return 0
 
 
+@in_one_snapshot
 def load_project_vectors(
     project: Project, model: str | None = None, *, image_ids: Sequence[int] | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], VectorSet]:
@@ -137,6 +138,7 @@ def load_project_vectors(
     return ids[positions], X[positions], vector_set
 
 
+@in_one_snapshot
 def export_vectors(project: Project, path: Path, *, model: str | None = None) -> int:
     """Write ``vectors``, ``image_ids`` and ``paths`` (one relative path per image) to an .npz."""
     if path.suffix != ".npz":
