@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from corpuscope.errors import InvalidInput
-from corpuscope.services.duplicates import refresh_fingerprints, run_duplicates
+from corpuscope.services.duplicates import MIN_THRESHOLD, refresh_fingerprints, run_duplicates
 from corpuscope.services.importing import run_import
 from corpuscope.store.files import load_image_paths
 
@@ -63,8 +63,8 @@ def test_a_threshold_of_one_keeps_only_identical_content(project, corpus) -> Non
 
 def test_bad_thresholds_are_refused(project, corpus) -> None:
     run_import(project, [corpus])
-    for bad in (0.0, 1.5, -1.0):
-        with pytest.raises(InvalidInput, match="between 0 and 1"):
+    for bad in (0.0, 1.5, -1.0, MIN_THRESHOLD - 0.001):
+        with pytest.raises(InvalidInput, match=f"between {MIN_THRESHOLD} and 1"):
             run_duplicates(project, threshold=bad)
 
 

@@ -57,6 +57,17 @@ def wait_tasks(client: TestClient, pid: str, timeout: float = 120.0) -> list[dic
         time.sleep(0.02)
 
 
+def wait_task(client: TestClient, pid: str, task_id: int, timeout: float = 120.0) -> Any:
+    """Poll one task until it is no longer queued or running; the task."""
+    deadline = time.monotonic() + timeout
+    while True:
+        task = ok(client.get(f"/api/projects/{pid}/tasks/{task_id}"))
+        if not task["active"]:
+            return task
+        assert time.monotonic() < deadline, task
+        time.sleep(0.02)
+
+
 @dataclass
 class Corpus:
     """A project of real images: ``families`` folders of pictures, imported through the API."""
@@ -80,6 +91,13 @@ class Corpus:
 
     def delete(self, tail: str) -> Any:
         return self.client.delete(self.url(tail))
+
+    def create_run(self, body: dict[str, Any]) -> Any:
+        """Start a run (a task, 202), wait for it to finish and return the run it made."""
+        task = ok(self.post("/runs", body), 202)
+        finished = wait_task(self.client, self.pid, task["id"])
+        assert finished["status"] == "done", finished
+        return ok(self.get(f"/runs/{finished['result']['run_id']}"))
 
 
 def open_project(client: TestClient, root: Path) -> str:

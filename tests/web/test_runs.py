@@ -106,7 +106,7 @@ def test_run_errors(
 
 
 def test_a_kmeans_run_and_a_nested_one(corpus: Corpus, vectors: list[int]) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     assert run["algorithm"] == "kmeans" and run["n_images"] == 6 and len(run["groups"]) == 2
     members = []
     for group in run["groups"]:
@@ -118,14 +118,11 @@ def test_a_kmeans_run_and_a_nested_one(corpus: Corpus, vectors: list[int]) -> No
         members.append(sorted(item["id"] for item in page["items"]))
     assert sorted(members) == [vectors[:3], vectors[3:]]
     first = run["groups"][0]
-    nested = ok(
-        corpus.post("/runs", {"k": 2, "within": {"run_id": run["id"], "group_id": first["id"]}}),
-        201,
-    )
+    nested = corpus.create_run({"k": 2, "within": {"run_id": run["id"], "group_id": first["id"]}})
     assert (nested["parent_run_id"], nested["parent_group_id"]) == (run["id"], first["id"])
     assert nested["n_images"] == 3
     assert ok(corpus.get(f"/runs/{run['id']}"))["groups"][0]["child_run_ids"] == [nested["id"]]
-    some = ok(corpus.post("/runs", {"algorithm": "auto", "image_ids": vectors[:4]}), 201)
+    some = corpus.create_run({"algorithm": "auto", "image_ids": vectors[:4]})
     assert some["n_images"] == 4 and some["groups"]
 
 
@@ -138,7 +135,7 @@ def test_a_near_duplicates_run(corpus: Corpus, write_image: Any) -> None:
     ok(corpus.post(f"/folders/{folder['id']}/import"), 202)
     wait_tasks(corpus.client, corpus.pid)
     paths = {item["path"]: item["id"] for item in ok(corpus.post("/images/query", {}))["items"]}
-    run = ok(corpus.post("/runs", {"algorithm": "duplicates"}), 201)
+    run = corpus.create_run({"algorithm": "duplicates"})
     assert run["algorithm"] == "duplicates"
     found = []
     for group in run["groups"]:
@@ -175,7 +172,7 @@ def test_clustering_without_vectors_says_how_to_get_them(corpus: Corpus) -> None
 def test_accepting_images_into_a_cluster_of_an_unsaved_run(
     corpus: Corpus, vectors: list[int]
 ) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     first, second = run["groups"]
     page = ok(corpus.post("/images/query", {"filter": {"group_id": first["id"]}}))
     newcomer = page["items"][0]["id"]
@@ -190,7 +187,7 @@ def test_accepting_images_into_a_cluster_of_an_unsaved_run(
 
 
 def test_name_suggestions_need_a_model_that_reads_text(corpus: Corpus, vectors: list[int]) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     message = error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": ["vase"]}), 422)
     assert "cannot read text" in message
     assert error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": []}), 422)

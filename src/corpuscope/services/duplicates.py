@@ -9,6 +9,7 @@ near-duplicate.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 
@@ -21,6 +22,7 @@ from corpuscope.analysis.scores import compute_group_score
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.reader import thumbnail_fingerprint
 from corpuscope.services.clustering import RunInput, record_run
+from corpuscope.services.progress import Report, report_stage
 from corpuscope.services.runs import RunView
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project
@@ -33,6 +35,11 @@ from corpuscope.store.files import (
 from corpuscope.store.runs import NewGroup
 from corpuscope.store.vectors import VectorSet
 
+#: The lowest threshold a near-duplicate run accepts: below it, different photographs start to
+#: pair up (they score up to 0.75, docs/scores.md) and the number of pairs grows with the square
+#: of the corpus. A bound on what one request can start.
+MIN_THRESHOLD = 0.8
+
 
 def run_duplicates(
     project: Project,
@@ -40,16 +47,22 @@ def run_duplicates(
     threshold: float | None = None,
     image_ids: Sequence[int] | None = None,
     model: str | None = None,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
 ) -> RunView:
-    """Find near-duplicate groups among all images (or ``image_ids``) and record them as a run."""
+    """Find near-duplicate groups among all images (or ``image_ids``) and record them as a run.
+
+    ``report`` hears of each stage; ``cancel`` set between stages raises ``Cancelled``.
+    """
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    if not 0.0 < threshold <= 1.0:
-        raise InvalidInput("The similarity threshold must be between 0 and 1.")
-    ids, prints = _fingerprints(project, image_ids)
+    check_threshold(threshold)
+    ids, prints = _fingerprints(project, image_ids, report=report, cancel=cancel)
     vectors, vector_set = _vectors(project, model, ids)
+    report_stage(report, cancel, 1, 3, f"comparing {len(ids):,} images")
     started = time.perf_counter()
     found = compute_duplicates(prints, threshold=threshold, vectors=vectors)
     seconds = time.perf_counter() - started
+    report_stage(report, cancel, 2, 3, "saving the groups")
     signal = vectors if vectors is not None else _unit(prints)
     groups = [_group(ids, prints, signal, members) for members in found.groups]
     grouped = {int(i) for members in found.groups for i in ids[members]}
@@ -71,16 +84,32 @@ def run_duplicates(
     return record_run(project, "duplicates", params, None, data, groups, seconds)
 
 
-def refresh_fingerprints(project: Project, *, batch: int = 500) -> int:
+def check_threshold(threshold: float) -> None:
+    """Refuse a threshold outside [MIN_THRESHOLD, 1]."""
+    if not MIN_THRESHOLD <= threshold <= 1.0:
+        raise InvalidInput(
+            f"The near-duplicate similarity threshold must be between {MIN_THRESHOLD} and 1."
+        )
+
+
+def refresh_fingerprints(
+    project: Project,
+    *,
+    batch: int = 500,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
     """Fingerprint the imported images that have none, from their 512-px thumbnails.
 
     That is every image of a project made before the fingerprint last changed (a migration
     drops the old ones). Returns how many were computed; an image whose thumbnail is gone stays
-    without one (and out of near-duplicate runs) until its folder is imported again.
+    without one (and out of near-duplicate runs) until its folder is imported again. Each batch
+    is committed: a cancelled refresh keeps what it computed.
     """
     missing = images_missing_fingerprint(project.read())
     done = 0
     for start in range(0, len(missing), batch):
+        report_stage(report, cancel, start, len(missing), "fingerprinting images")
         prints = [
             (image_id, blob)
             for image_id, sha1 in missing[start : start + batch]
@@ -93,9 +122,14 @@ def refresh_fingerprints(project: Project, *, batch: int = 500) -> int:
 
 
 def _fingerprints(
-    project: Project, image_ids: Sequence[int] | None
+    project: Project,
+    image_ids: Sequence[int] | None,
+    *,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float16]]:
-    refresh_fingerprints(project)
+    refresh_fingerprints(project, report=report, cancel=cancel)
+    report_stage(report, cancel, 0, 3, "loading fingerprints")
     all_ids, blobs = load_fingerprints(project.read())
     ids = np.asarray(all_ids, dtype=np.int64)
     prints = np.frombuffer(b"".join(blobs), dtype=FINGERPRINT_DTYPE).reshape(len(ids), -1)
