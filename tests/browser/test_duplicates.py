@@ -18,7 +18,7 @@ def test_planted_duplicates_found_and_one_kept(browsing: Browsing, server: Serve
     original, copy = ids["original.png"], ids["copy.jpg"]
     family = server.family_of()
 
-    page.goto(f"{server.url}#/p/{server.pid}/duplicates")
+    page.goto(server.link(f"#/p/{server.pid}/duplicates"))
     expect(page.get_by_role("heading", name="Near-duplicates")).to_be_visible()
     shot("empty")
     page.get_by_test_id("find-duplicates").click()

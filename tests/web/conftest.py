@@ -21,8 +21,10 @@ BASE = "http://127.0.0.1"
 
 
 def make_client(tmp_path: Path, **overrides: Any) -> TestClient:
-    """A client for a new app; use it as a context manager (start-up opens projects)."""
-    settings = Settings(home=tmp_path / "home", **overrides)
+    """A client for a new app; use it as a context manager (start-up opens projects).
+
+    Without a token unless ``token`` is given (test_security.py and test_serve.py test it)."""
+    settings = Settings(home=tmp_path / "home", **{"token": None, **overrides})
     return TestClient(create_app(settings), base_url=BASE, raise_server_exceptions=False)
 
 

@@ -48,7 +48,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
     for seed in range(4):
         (home / "photos").mkdir(exist_ok=True)
         picture(seed, (64, 48)).save(home / "photos" / f"{seed}.png")
-    app = create_app(Settings(home=home / "home", allowed_hosts=("testserver", "localhost")))
+    app = create_app(
+        Settings(home=home / "home", allowed_hosts=("testserver", "localhost"), token=None)
+    )
     entry = app.state.hub.open(home / "project", create=True)
     run_import(entry.project, [home / "photos"])
     prop = notes.create_property(entry.project, "Kind", "multi_tags")

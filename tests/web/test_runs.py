@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
-from tests.web.conftest import Corpus, error, ok, wait_tasks
+from tests.web.conftest import Corpus, error, ok, wait_task, wait_tasks
 
+from corpuscope.services import clustering
 from corpuscope.store.db import open_project
 from corpuscope.store.runs import NewGroup, NewRun, save_run
 
@@ -191,3 +193,40 @@ def test_name_suggestions_need_a_model_that_reads_text(corpus: Corpus, vectors: 
     message = error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": ["vase"]}), 422)
     assert "cannot read text" in message
     assert error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": []}), 422)
+
+
+def test_a_run_is_a_task_with_progress_and_cancel(
+    corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, gate = threading.Event(), threading.Event()
+    real = clustering.compute_clustering
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clustering, "compute_clustering", slow)
+    task = ok(corpus.post("/runs", {"k": 2, "image_ids": vectors[:5]}), 202)
+    assert task["kind"] == "cluster" and task["params"]["image_count"] == 5
+    assert "image_ids" not in task["params"]  # progress events stay small
+    assert started.wait(60)
+    live = ok(corpus.get(f"/tasks/{task['id']}"))
+    assert (live["status"], live["done"], live["total"]) == ("running", 1, 3)
+    assert live["message"] == "clustering 5 images"
+    second = ok(corpus.post("/runs", {"algorithm": "auto"}), 202)
+    assert ok(corpus.get(f"/tasks/{second['id']}"))["status"] == "queued"  # one run at a time
+    ok(corpus.post(f"/tasks/{task['id']}/cancel"))
+    gate.set()
+    cancelled = wait_task(corpus.client, corpus.pid, task["id"])
+    assert cancelled["status"] == "cancelled" and cancelled["error"] is None
+    done = wait_task(corpus.client, corpus.pid, second["id"])
+    assert done["status"] == "done"
+    assert [run["id"] for run in ok(corpus.get("/runs"))] == [done["result"]["run_id"]]
+    assert done["result"]["images"] == 6
+
+
+def test_a_near_duplicate_run_below_the_floor_is_refused(corpus: Corpus) -> None:
+    message = error(corpus.post("/runs", {"algorithm": "duplicates", "threshold": 0.5}), 422)
+    assert "between 0.8 and 1" in message
+    assert ok(corpus.get("/tasks"))["tasks"][0]["kind"] == "import"  # nothing was queued

@@ -653,7 +653,8 @@ export interface paths {
         put?: never;
         /**
          * Create Run
-         * @description Start a run and wait for it: k-means (``k``; -1 or ``auto``: chosen), near-duplicates.
+         * @description Start a run as a task (checked now; 202): k-means (``k``; -1 or ``auto``: chosen),
+         *     near-duplicates, or by tags. When the task is done, its ``result.run_id`` names the run.
          *
          *     On all images, on ``image_ids``, or nested in one group of an earlier run (``within``).
          */
@@ -1035,7 +1036,10 @@ export interface components {
              * @default -1
              */
             k?: number;
-            /** Threshold */
+            /**
+             * Threshold
+             * @description duplicates: least similarity, 0.8 to 1 (default 0.85); tags: least similarity to a tag (default 0.5).
+             */
             threshold?: number | null;
             /** Property */
             property?: number | string | null;
@@ -1564,10 +1568,16 @@ export interface components {
              */
             create?: boolean;
         };
-        /** ProjectListOut */
+        /**
+         * ProjectListOut
+         * @description ``start``: the id of the project the server was started with (``corpuscope serve
+         *     PROJECT``), which the interface opens first; null when none was named.
+         */
         ProjectListOut: {
             /** Projects */
             projects: components["schemas"]["ProjectOut"][];
+            /** Start */
+            start?: string | null;
         };
         /** ProjectOut */
         ProjectOut: {
@@ -5443,12 +5453,12 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunOut"];
+                    "application/json": components["schemas"]["TaskOut"];
                 };
             };
             /** @description Bad request */

@@ -30,6 +30,11 @@ export function messageOf(error: unknown): string {
   return String(error);
 }
 
+/** The title of a page that could not load: the access token when that is what it lacks. */
+export function titleOf(error: unknown, otherwise: string): string {
+  return error instanceof ApiError && error.status === 401 ? "This server needs its access token" : otherwise;
+}
+
 export function showError(error: unknown): void {
   if (error instanceof DOMException && error.name === "AbortError") return;
   const id = next++;

@@ -14,7 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from corpuscope.errors import ProjectError
-from corpuscope.store.migrations import apply_migrations, check_migrations
+from corpuscope.store.migrations import (
+    apply_migrations,
+    check_migrations,
+    is_corpuscope_database,
+)
 
 DB_NAME = "project.db"
 THUMBS_DIR = "thumbnails"
@@ -127,6 +131,11 @@ def _open(root: Path) -> Project:
     if db_path.exists():
         probe = _connect(db_path)
         try:
+            if not is_corpuscope_database(probe):
+                raise ProjectError(
+                    f"{db_path} was made by another program, not by corpuscope; choose another "
+                    "folder for the project (corpuscope leaves that database alone)."
+                )
             check_migrations(probe)
         except sqlite3.DatabaseError:
             raise ProjectError(f"{db_path} is not a readable SQLite database.") from None

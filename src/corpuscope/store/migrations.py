@@ -199,6 +199,11 @@ FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
 # A cancel asked for by a process that does not run the queue, for the one that does.
 TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",)
 
+#: Marks the database file as corpuscope's (``PRAGMA application_id``, "CPSC" in the header), so
+#: that a ``project.db`` made by another program is never taken for a project and changed.
+APPLICATION_ID = 0x43505343
+APPLICATION_MARK = (f"PRAGMA application_id = {APPLICATION_ID}",)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -206,6 +211,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0004_tasks", TASKS),
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
+    ("0008_application_id", APPLICATION_MARK),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -225,6 +231,16 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     if exists is None:
         return []
     return [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def is_corpuscope_database(conn: sqlite3.Connection) -> bool:
+    """Whether corpuscope made this database: marked as its own, made before the mark existed
+    (it records corpuscope's first migration), or still empty (a project being created)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return True
+    if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+        return True
+    return MIGRATIONS[0][0] in applied_migrations(conn)
 
 
 def check_migrations(conn: sqlite3.Connection) -> None:

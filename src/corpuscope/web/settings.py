@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,12 +19,18 @@ def default_home() -> Path:
     return Path(configured) if configured else Path.home() / ".config" / "corpuscope"
 
 
+def new_token() -> str:
+    """A fresh random access token (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
+
+
 @dataclass(frozen=True)
 class Settings:
     """How :func:`corpuscope.web.create_app` builds an app.
 
-    ``token``: when set, every ``/api`` request must carry it (``Authorization: Bearer T`` or the
-    cookie that ``/?token=T`` sets); binding to anything but localhost requires one.
+    ``token``: every ``/api`` request must carry it (``Authorization: Bearer T`` or the cookie
+    that ``/?token=T`` sets); a fresh random one by default, since on a shared machine
+    "localhost" is every other account. ``None`` serves without one, on localhost only.
     ``allowed_hosts``: ``Host`` header names accepted (default: the local names when bound to
     localhost, which defeats DNS rebinding; anything when bound elsewhere with a token).
     """
@@ -31,7 +38,7 @@ class Settings:
     projects: tuple[Path, ...] = ()
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
-    token: str | None = None
+    token: str | None = field(default_factory=new_token)
     home: Path | None = None
     max_body_bytes: int = 64 * 1024 * 1024
     allowed_hosts: tuple[str, ...] | None = None
