@@ -26,10 +26,10 @@ from corpuscope.web.settings import Settings
 
 COOKIE = "corpuscope_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-#: What the page may load: its own scripts, styles, images and workers only (styles may be set
-#: inline by the interface; the map reads thumbnails into blob: and data: URLs).
+#: What the page may load: its own scripts, styles, images and workers only (the interface sets
+#: styles through the DOM, which the policy allows; images may come as blob: and data: URLs).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -104,7 +104,10 @@ class Guard:
             if not api and await self._token_in_query(scope, send):
                 return
             if api and not self._authorized(headers):
-                detail = "This server needs its access token: open the link it printed at start."
+                detail = (
+                    "This server needs its access token: open the link that `corpuscope serve` "
+                    "printed (it ends in ?token=...), or send Authorization: Bearer TOKEN."
+                )
                 await _reply(send, 401, detail, [(b"www-authenticate", b"Bearer")])
                 return
         if scope["method"] in UNSAFE:
