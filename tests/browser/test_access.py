@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_link_logs_in_and_leaves_no_token_in_the_address(
-    browsing: Browsing, server: Server
+    server: Server, browsing: Browsing
 ) -> None:
     page = browsing.page
     assert isinstance(page, Page)
@@ -35,14 +35,14 @@ def test_without_the_token_the_page_says_what_it_lacks(browser: object, server: 
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(server.url)
-        expect(page.get_by_text("This server needs its access token")).to_be_visible()
-        expect(page.get_by_text("open the link")).to_be_visible()
+        expect(page.get_by_text("This server needs its access token", exact=True)).to_be_visible()
+        expect(page.get_by_text("open the link that `corpuscope serve` printed")).to_be_visible()
     finally:
         context.close()
 
 
 def test_the_project_named_on_the_command_line_opens_first(
-    browsing: Browsing, server: Server
+    server: Server, browsing: Browsing
 ) -> None:
     """`corpuscope serve PROJECT` with other projects known opens PROJECT, not the chooser."""
     page = browsing.page
@@ -56,5 +56,5 @@ def test_the_project_named_on_the_command_line_opens_first(
     assert response.ok, response.text()
     page.goto(server.link())
     expect(page.get_by_test_id("thumb").first).to_be_visible()
-    assert page.url.endswith(f"#/p/{server.pid}")
+    assert f"#/p/{server.pid}" in page.url
     browsing.shot("named-project")

@@ -76,6 +76,13 @@ def test_without_vectors_a_clustering_is_refused_at_once(project: Project) -> No
         check_run_request(project, RunRequest(k=2))
 
 
+def checked(project: Project, algorithm: str) -> RunRequest:
+    """A checked request for k-means (k = 4), automatic or by tags (a tagged property)."""
+    if algorithm == "tags":
+        return check_run_request(project, RunRequest(algorithm="tags", property=tagged(project)))
+    return check_run_request(project, RunRequest(algorithm=algorithm, k=4))  # type: ignore[arg-type]
+
+
 def recorder() -> tuple[Stages, Callable[[int, int, str], None]]:
     stages: Stages = []
     return stages, lambda done, total, message: stages.append((done, total, message))
@@ -85,11 +92,8 @@ def recorder() -> tuple[Stages, Callable[[int, int, str], None]]:
 def test_each_clustering_reports_its_stages(
     project: Project, vectors: object, algorithm: str
 ) -> None:
-    request = RunRequest(algorithm=algorithm, k=4)  # type: ignore[arg-type]
-    if algorithm == "tags":
-        request = RunRequest(algorithm="tags", property=tagged(project))
     stages, report = recorder()
-    view = run_request(project, check_run_request(project, request), report=report)
+    view = run_request(project, checked(project, algorithm), report=report)
     assert [done for done, _, _ in stages] == [0, 1, 2]
     assert all(total == 3 for _, total, _ in stages)
     assert "120 images" in stages[1][2]
@@ -100,10 +104,7 @@ def test_each_clustering_reports_its_stages(
 def test_a_cancelled_clustering_records_nothing(
     project: Project, vectors: object, algorithm: str
 ) -> None:
-    request = RunRequest(algorithm=algorithm, k=4)  # type: ignore[arg-type]
-    if algorithm == "tags":
-        request = RunRequest(algorithm="tags", property=tagged(project))
-    request = check_run_request(project, request)
+    request = checked(project, algorithm)
     cancel = threading.Event()
 
     def cancel_at_the_second_stage(done: int, total: int, message: str) -> None:

@@ -92,17 +92,6 @@ export class RunStore {
     }
   }
 
-  /** Stop the run being computed. */
-  async cancel(): Promise<void> {
-    const id = this.pending?.taskId;
-    if (id == null) return;
-    try {
-      await this.session.api.cancelTask(id);
-    } catch (error) {
-      showError(error);
-    }
-  }
-
   private async compute(where: "root" | number, body: ClusterIn): Promise<RunOut | null> {
     if (this.pending) return null;
     this.pending = { where, taskId: null };
