@@ -30,6 +30,8 @@ def test_binding_beyond_localhost_needs_a_token(tmp_path: Path) -> None:
         create_app(Settings(host="0.0.0.0", home=tmp_path, token=None))
     with pytest.raises(InvalidInput, match="8 characters"):
         create_app(Settings(host="0.0.0.0", token="short", home=tmp_path))
+    with pytest.raises(InvalidInput, match="only letters, digits"):
+        create_app(Settings(token="semi;colon=cookie", home=tmp_path))
 
 
 def test_the_token_is_checked_on_every_api_request(remote: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import webbrowser
@@ -50,9 +51,8 @@ def serve(
     token: Annotated[
         str | None,
         typer.Option(
-            envvar="CORPUSCOPE_TOKEN",
-            help="Access token every API request must carry (default: a new random one, "
-            "printed in the link).",
+            help="Access token every API request must carry (default: $CORPUSCOPE_TOKEN, else "
+            "a new random one, printed in the link).",
         ),
     ] = None,
     no_token: Annotated[
@@ -78,7 +78,8 @@ def serve(
         raise InvalidInput("Give either an access token or --no-token, not both.")
     if no_token and host not in LOCAL_HOSTS:
         raise InvalidInput(f"--no-token is accepted on localhost only, not on {host}.")
-    chosen = None if no_token else (token or new_token())
+    # read here rather than by the option, since `corpuscope demo` calls this function directly
+    chosen = None if no_token else (token or os.environ.get("CORPUSCOPE_TOKEN") or new_token())
     projects = (project.expanduser().resolve(),) if project is not None else ()
     settings = Settings(projects=projects, host=host, port=port, token=chosen).checked()
     application = create_app(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from corpuscope.errors import InvalidInput
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~-]+")
 DEFAULT_PORT = 8765
 
 
@@ -59,6 +61,11 @@ class Settings:
             )
         if self.token is not None and len(self.token) < 8:
             raise InvalidInput("The access token must have at least 8 characters.")
+        if self.token is not None and not TOKEN_CHARACTERS.fullmatch(self.token):
+            raise InvalidInput(
+                "The access token may hold only letters, digits and the characters - _ . ~"
+                " (it travels in links and cookies)."
+            )
         if self.max_body_bytes < 1024:
             raise InvalidInput("The request body limit must be at least 1 KiB.")
         return self
