@@ -316,6 +316,9 @@ class TaskRunner:
             result = kind.run(self.project, record.params, context)
         except Cancelled:
             result = {}
+            if not running.cancel.is_set():  # the work gave up by itself: as a user's cancel
+                running.by_user = True
+                running.cancel.set()
         except CorpuscopeError as error:
             self._finish(lane, "failed", error=str(error))
             return
