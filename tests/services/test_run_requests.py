@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.errors import Cancelled, InvalidInput, NotFound
 from corpuscope.services import annotations as notes
-from corpuscope.services.duplicates import MIN_THRESHOLD
 from corpuscope.services.importing import run_import
 from corpuscope.services.maps import map_coordinates
 from corpuscope.services.run_requests import (
@@ -39,7 +39,7 @@ def test_a_request_is_completed_and_round_trips_through_task_parameters(
     auto = check_run_request(project, RunRequest(algorithm="auto", k=12, image_ids=(1, 2, 3)))
     assert (auto.k, task_kind_of(auto)) == (-1, "cluster")
     dups = check_run_request(project, RunRequest(algorithm="duplicates"))
-    assert dups.threshold == 0.85 and task_kind_of(dups) == "duplicates"
+    assert dups.threshold == DEFAULT_THRESHOLD and task_kind_of(dups) == "duplicates"
     tagged(project)
     tags = check_run_request(project, RunRequest(algorithm="tags", property="family"))
     assert (tags.property, tags.threshold) == (1, 0.5)
@@ -53,7 +53,7 @@ def test_a_request_is_completed_and_round_trips_through_task_parameters(
     ("request_", "error", "words"),
     [
         (RunRequest(k=0), InvalidInput, "number of clusters"),
-        (RunRequest(algorithm="duplicates", threshold=MIN_THRESHOLD - 0.01), InvalidInput, "0.8"),
+        (RunRequest(algorithm="duplicates", threshold=0.0), InvalidInput, "between 0 and 1"),
         (RunRequest(algorithm="duplicates", within=(1, 1)), InvalidInput, "all images"),
         (RunRequest(k=2, within=(1, 1), image_ids=(1,)), InvalidInput, "not both"),
         (RunRequest(k=2, within=(99, 1)), NotFound, "99"),
@@ -134,11 +134,12 @@ def test_near_duplicates_report_fingerprinting_and_stop_when_cancelled(
     stages, report = recorder()
     request = check_run_request(project, RunRequest(algorithm="duplicates"))
     view = run_request(project, request, report=report)
-    assert stages[0] == (0, 4, "fingerprinting images")
-    assert [message for _, _, message in stages[1:]] == [
-        "loading fingerprints",
-        "comparing 4 images",
-        "saving the groups",
+    assert stages[0] == (0, 3, "Reading fingerprints")
+    assert stages[1] == (0, 4, "Fingerprinting images")
+    assert [message for _, _, message in stages[2:]] == [
+        "Comparing pictures",
+        "Recording the groups",
+        "Done",
     ]
     assert view.run.algorithm == "duplicates"
     cancel = threading.Event()

@@ -43,7 +43,8 @@ def error(response: Any, status: int) -> str:
     """The one-sentence message of an error response."""
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == {"detail"} and isinstance(body["detail"], str), body
+    assert set(body) - {"code", "params"} == {"detail"}, body  # a code for the UI's language
+    assert isinstance(body["detail"], str), body
     assert body["detail"].strip()
     return str(body["detail"])
 

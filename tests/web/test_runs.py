@@ -226,7 +226,8 @@ def test_a_run_is_a_task_with_progress_and_cancel(
     assert done["result"]["images"] == 6
 
 
-def test_a_near_duplicate_run_below_the_floor_is_refused(corpus: Corpus) -> None:
-    message = error(corpus.post("/runs", {"algorithm": "duplicates", "threshold": 0.5}), 422)
-    assert "between 0.8 and 1" in message
-    assert ok(corpus.get("/tasks"))["tasks"][0]["kind"] == "import"  # nothing was queued
+def test_a_bad_run_is_refused_before_it_is_queued(corpus: Corpus) -> None:
+    message = error(corpus.post("/runs", {"algorithm": "duplicates", "threshold": 0}), 422)
+    assert "between 0 and 1" in message
+    assert "vectors" in error(corpus.post("/runs", {"algorithm": "auto"}), 404)
+    assert [task["kind"] for task in ok(corpus.get("/tasks"))["tasks"]] == ["import"]

@@ -37,6 +37,7 @@ def test_binding_beyond_localhost_needs_a_token(tmp_path: Path) -> None:
 def test_the_token_is_checked_on_every_api_request(remote: TestClient) -> None:
     assert "access token" in error(remote.get("/api/projects"), 401)
     assert remote.get("/api/projects").headers["www-authenticate"] == "Bearer"
+    assert remote.get("/api/projects").json()["code"] == "token.needed"  # said in the UI's language
     error(remote.get("/api/projects", headers={"Authorization": "Bearer wrong-token-here"}), 401)
     error(remote.get("/api/projects", headers={"Authorization": f"Basic {TOKEN}"}), 401)
     error(remote.get("/api/models", headers={"Cookie": f"{COOKIE}=wrong"}), 401)

@@ -1019,9 +1019,10 @@ export interface components {
         /**
          * ClusterIn
          * @description ``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-         *     similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-         *     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-         *     images: all, ``image_ids``, or the members of one group of an earlier run (``within``).
+         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+         *     tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+         *     count, for models that read text). The images: all, ``image_ids``, or the members of one
+         *     group of an earlier run (``within``).
          */
         ClusterIn: {
             /**
@@ -1038,7 +1039,7 @@ export interface components {
             k?: number;
             /**
              * Threshold
-             * @description duplicates: least similarity, 0.8 to 1 (default 0.85); tags: least similarity to a tag (default 0.5).
+             * @description duplicates: the least duplicate score, above 0 and at most 1 (default 0.7); tags: the least similarity to a tag (default 0.5).
              */
             threshold?: number | null;
             /** Property */

@@ -23,8 +23,6 @@ export const ALGORITHMS: { value: Algorithm; label: string; help: string }[] = [
 ];
 
 export const MAX_CLUSTERS = 1000;
-/** The server's floor on the near-duplicate threshold (MIN_THRESHOLD in services/duplicates.py). */
-export const MIN_DUPLICATE_THRESHOLD = 0.8;
 /** 0.85: the server's default near-duplicate similarity (see docs/scores.md). */
 export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: 0.85, property: null };
 const KEY = "corpuscope.clusterDefaults";
@@ -46,8 +44,8 @@ export function problems(params: ClusterParams): string[] {
   if (params.algorithm === "auto" && params.k !== -1 && (!Number.isInteger(params.k) || params.k < 1 || params.k > MAX_CLUSTERS)) {
     found.push(`Use -1 to choose the number automatically, or a number from 1 to ${MAX_CLUSTERS}.`);
   }
-  if (usesThreshold(params.algorithm) && !(params.threshold >= MIN_DUPLICATE_THRESHOLD && params.threshold <= 1)) {
-    found.push(`The similarity threshold must be from ${MIN_DUPLICATE_THRESHOLD} to 1.`);
+  if (usesThreshold(params.algorithm) && !(params.threshold > 0 && params.threshold <= 1)) {
+    found.push("The similarity threshold must be above 0 and at most 1.");
   }
   if (params.algorithm === "tags" && params.property === null) found.push("Choose the tag property to group by.");
   return found;

@@ -204,6 +204,11 @@ TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER N
 APPLICATION_ID = 0x43505343
 APPLICATION_MARK = (f"PRAGMA application_id = {APPLICATION_ID}",)
 
+# The stored fingerprint gained the finer picture of near-duplicates (32 x 32 luma after the
+# 385-value layout). Old fingerprints are dropped; the duplicates service computes the missing
+# ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_DETAIL = ("UPDATE images SET fingerprint = NULL",)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -212,6 +217,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
     ("0008_application_id", APPLICATION_MARK),
+    ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (

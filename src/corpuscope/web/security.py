@@ -53,8 +53,16 @@ def local_path(path: str) -> str:
     return "/" + path.lstrip("/\\")
 
 
-async def _reply(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _reply(
+    send: Send,
+    status: int,
+    detail: str,
+    headers: list[tuple[bytes, bytes]],
+    *,
+    code: str | None = None,
+) -> None:
+    """An error as the API answers one (``code``: for the interface to say it in its language)."""
+    body = json.dumps({"detail": detail, **({"code": code, "params": {}} if code else {})}).encode()
     start: Message = {
         "type": "http.response.start",
         "status": status,
@@ -108,7 +116,8 @@ class Guard:
                     "This server needs its access token: open the link that `corpuscope serve` "
                     "printed (it ends in ?token=...), or send Authorization: Bearer TOKEN."
                 )
-                await _reply(send, 401, detail, [(b"www-authenticate", b"Bearer")])
+                bearer = [(b"www-authenticate", b"Bearer")]
+                await _reply(send, 401, detail, bearer, code="token.needed")
                 return
         if scope["method"] in UNSAFE:
             body = await self._read_body(receive, headers.get("content-length", ""))

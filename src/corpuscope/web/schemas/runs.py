@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 
 from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.services.clustering import MAX_CLUSTERS
-from corpuscope.services.duplicates import MIN_THRESHOLD
 from corpuscope.services.run_requests import Algorithm, RunRequest
 from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY
 from corpuscope.web.schemas.common import Id, IdList, Name, Number, Ref, Strict
@@ -21,9 +20,10 @@ class WithinIn(Strict):
 
 class ClusterIn(Strict):
     """``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-    similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-    ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-    images: all, ``image_ids``, or the members of one group of an earlier run (``within``)."""
+    duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+    tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+    count, for models that read text). The images: all, ``image_ids``, or the members of one
+    group of an earlier run (``within``)."""
 
     algorithm: Algorithm = "kmeans"
     k: int = Field(default=-1, ge=-1, le=MAX_CLUSTERS, description="-1: automatic.")
@@ -31,9 +31,10 @@ class ClusterIn(Strict):
         default=None,
         ge=-1,
         le=1,
-        description=f"duplicates: least similarity, {MIN_THRESHOLD} to 1 (default "
-        f"{DEFAULT_THRESHOLD}); tags: least similarity to a tag (default "
+        description=f"duplicates: the least duplicate score, above 0 and at most 1 (default "
+        f"{DEFAULT_THRESHOLD}); tags: the least similarity to a tag (default "
         f"{DEFAULT_MIN_SIMILARITY}).",
+        json_schema_extra={"x-duplicates-default": DEFAULT_THRESHOLD},
     )
     property: Ref | None = None
     text_weight: Number = Field(default=0.5, ge=0, le=1)
