@@ -93,7 +93,10 @@ export class RunStore {
   }
 
   private async compute(where: "root" | number, body: ClusterIn): Promise<RunOut | null> {
-    if (this.pending) return null;
+    if (this.pending) {
+      notify("A clustering is being computed; wait for it (or cancel it) before starting another.");
+      return null;
+    }
     this.pending = { where, taskId: null };
     try {
       const run = await this.session.createRun(body, (task) => (this.pending = { where, taskId: task.id }));
