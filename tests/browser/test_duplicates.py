@@ -56,7 +56,7 @@ def test_keeping_one_of_each_group_asks_first(browsing: Browsing, server: Server
     assert isinstance(page, Page)
     ids = server.image_ids()
     original, copy = ids["original.png"], ids["copy.jpg"]
-    page.goto(f"{server.url}#/p/{server.pid}/duplicates")
+    page.goto(server.link(f"#/p/{server.pid}/duplicates"))
     page.get_by_test_id("find-duplicates").click()
     expect(page.get_by_test_id("dup-summary")).to_be_visible()
 
