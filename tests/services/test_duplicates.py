@@ -77,9 +77,14 @@ def test_fingerprints_dropped_by_an_upgrade_come_back_from_the_thumbnails(projec
     conn = project.read()
     before = dict(conn.execute("SELECT id, fingerprint FROM images").fetchall())
     expected = _named(project, run_duplicates(project))
-    newest = [sql for _, sql in migrations.MIGRATIONS if any("fingerprint" in s for s in sql)][-1]
+    newest = [
+        steps
+        for _, steps in migrations.MIGRATIONS
+        if any(isinstance(step, str) and "fingerprint" in step for step in steps)
+    ][-1]
     with project.write() as write:  # the last fingerprint migration, as on an older project
         for statement in newest:
+            assert isinstance(statement, str)
             write.execute(statement)
     assert refresh_fingerprints(project) == len(before)
     after = dict(conn.execute("SELECT id, fingerprint FROM images").fetchall())

@@ -121,7 +121,7 @@ def test_files_are_served_from_the_database_only(imported: Project, tmp_path: Pa
         conn.execute("UPDATE files SET path = '/etc/passwd' WHERE id = 3")
     with pytest.raises(NotFound, match="no thumbnail"):
         imgservice.thumbnail_file(imported, 2, 128)
-    with pytest.raises(NotFound, match="outside its folder"):
+    with pytest.raises(NotFound, match="outside its folder; it is not served"):
         imgservice.image_file(imported, 3)
 
 

@@ -117,3 +117,37 @@ def test_names_stored_before_0007_get_their_bytes_and_shown_form(
         assert project.read().execute("SELECT COUNT(*) FROM file_values").fetchone()[0] == 6
         summary = run_import(project, [folder])
         assert (summary.skipped, summary.added, summary.missing) == (6, 0, 0)
+
+
+def _foreign_database(path: Path) -> bytes:
+    """A SQLite file made by another program (a photo manager's catalogue, say)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE images (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO images (title) VALUES ('holiday')")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("open_it", [open_project, create_project])
+def test_a_project_db_made_by_another_program_is_refused_untouched(
+    tmp_path: Path, open_it: object
+) -> None:
+    before = _foreign_database(tmp_path / "p" / "project.db")
+    with pytest.raises(ProjectError, match="made by another program"):
+        open_it(tmp_path / "p")  # type: ignore[operator]
+    assert (tmp_path / "p" / "project.db").read_bytes() == before
+    assert not (tmp_path / "p" / "thumbnails").exists()
+
+
+def test_projects_are_marked_as_corpuscope_s_own(tmp_path: Path) -> None:
+    with create_project(tmp_path / "p"):
+        pass
+    conn = sqlite3.connect(tmp_path / "p" / "project.db")
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+    conn.execute("PRAGMA application_id = 0")  # as a project made before the mark
+    conn.commit()
+    conn.close()
+    with open_project(tmp_path / "p") as project:  # recognised by its first migration
+        assert migrations.is_corpuscope_database(project.read())

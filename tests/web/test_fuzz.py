@@ -51,7 +51,9 @@ def _fuzzed_project(home: Path) -> tuple[FastAPI, str]:
     for seed in range(4):
         (home / "photos").mkdir(exist_ok=True)
         picture(seed, (64, 48)).save(home / "photos" / f"{seed}.png")
-    app = create_app(Settings(home=home / "home", allowed_hosts=("testserver", "localhost")))
+    app = create_app(
+        Settings(home=home / "home", allowed_hosts=("testserver", "localhost"), token=None)
+    )
     entry = app.state.hub.open(home / "project", create=True)
     run_import(entry.project, [home / "photos"])
     prop = notes.create_property(entry.project, "Kind", "multi_tags")

@@ -107,7 +107,8 @@ export class ProjectApi {
   // --- clustering runs ------------------------------------------------------------------------
   runs = () => get<RunOut[]>(`${this.base}/runs`);
   run = (runId: number) => get<RunOut>(`${this.base}/runs/${runId}`);
-  createRun = (body: ClusterIn) => post<RunOut>(`${this.base}/runs`, body);
+  /** Queue a run: a task whose ``result.run_id`` names the run once done. */
+  createRun = (body: ClusterIn) => post<TaskOut>(`${this.base}/runs`, body);
   discardRun = (runId: number) => del<OkOut>(`${this.base}/runs/${runId}`);
   saveRun = (runId: number, flat: boolean, name?: string) =>
     post<PropertyOut>(`${this.base}/runs/${runId}/save`, { flat, ...(name ? { name } : {}) });

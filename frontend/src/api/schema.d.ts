@@ -674,7 +674,8 @@ export interface paths {
         put?: never;
         /**
          * Create Run
-         * @description Start a run and wait for it: k-means (``k``; -1 or ``auto``: chosen), near-duplicates.
+         * @description Start a run as a task (checked now; 202): k-means (``k``; -1 or ``auto``: chosen),
+         *     near-duplicates, or by tags. When the task is done, its ``result.run_id`` names the run.
          *
          *     On all images, on ``image_ids``, or nested in one group of an earlier run (``within``).
          */
@@ -1060,9 +1061,10 @@ export interface components {
         /**
          * ClusterIn
          * @description ``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-         *     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-         *     images: all, ``image_ids``, or the members of one group of an earlier run (``within``).
+         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+         *     tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+         *     count, for models that read text). The images: all, ``image_ids``, or the members of one
+         *     group of an earlier run (``within``).
          */
         ClusterIn: {
             /**
@@ -1077,7 +1079,10 @@ export interface components {
              * @default -1
              */
             k?: number;
-            /** Threshold */
+            /**
+             * Threshold
+             * @description duplicates: the least duplicate score, above 0 and at most 1 (default 0.7); tags: the least similarity to a tag (default 0.5).
+             */
             threshold?: number | null;
             /** Property */
             property?: number | string | null;
@@ -1634,10 +1639,16 @@ export interface components {
              */
             create?: boolean;
         };
-        /** ProjectListOut */
+        /**
+         * ProjectListOut
+         * @description ``start``: the id of the project the server was started with (``corpuscope serve
+         *     PROJECT``), which the interface opens first; null when none was named.
+         */
         ProjectListOut: {
             /** Projects */
             projects: components["schemas"]["ProjectOut"][];
+            /** Start */
+            start?: string | null;
         };
         /** ProjectOut */
         ProjectOut: {
@@ -5608,12 +5619,12 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunOut"];
+                    "application/json": components["schemas"]["TaskOut"];
                 };
             };
             /** @description Bad request */

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 import typer
 
 from corpuscope.cli.app import app, opened, print_json
+from corpuscope.cli.progress import ProgressBar
 from corpuscope.errors import InvalidInput
 from corpuscope.services import runs as runsvc
-from corpuscope.services.clustering import run_clustering
-from corpuscope.services.duplicates import run_duplicates
+from corpuscope.services.run_requests import RunRequest, check_run_request, run_request
 from corpuscope.services.runs import RunView
 from corpuscope.store.db import Project
 from corpuscope.store.files import load_image_files, load_image_paths
@@ -96,11 +96,16 @@ def cluster(
     as_json: JsonOpt = False,
 ) -> None:
     """Cluster the project's images (or one group of an earlier run) and record the run."""
+    request = RunRequest(
+        algorithm="auto" if k == -1 else "kmeans",
+        k=k,
+        model=model,
+        seed=seed,
+        within=_within(within),
+        stability=stability,
+    )
     with opened(project) as handle:
-        view = run_clustering(
-            handle, k=k, model=model, seed=seed, within=_within(within), stability=stability
-        )
-        _print_run(handle, view, as_json)
+        _print_run(handle, _run(handle, request), as_json)
 
 
 @app.command()
@@ -113,8 +118,14 @@ def duplicates(
 ) -> None:
     """Find near-duplicate groups (exact copies always) and record them as a run."""
     with opened(project) as handle:
-        view = run_duplicates(handle, threshold=threshold)
-        _print_run(handle, view, as_json)
+        _print_run(handle, _run(handle, RunRequest("duplicates", threshold=threshold)), as_json)
+
+
+def _run(project: Project, request: RunRequest) -> RunView:
+    """Check and run a request here and now, with a progress bar on a terminal."""
+    checked = check_run_request(project, request)
+    with ProgressBar(unit="steps") as bar:
+        return run_request(project, checked, report=bar.report)
 
 
 @app.command()

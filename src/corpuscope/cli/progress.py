@@ -53,6 +53,16 @@ class ProgressBar:
             errors=f"{errors} errors" if errors else "",
         )
 
+    def report(self, done: int, total: int, message: str) -> None:
+        """A service's ``report(done, total, message)``: one bar, described by the stage."""
+        if not self.enabled:
+            return
+        task = self.tasks.get("")
+        if task is None:
+            task = self.progress.add_task(message, total=total, rate="", errors="")
+            self.tasks[""] = task
+        self.progress.update(task, description=message, total=total, completed=done)
+
     def __enter__(self) -> ProgressBar:
         if self.enabled:
             self.progress.start()

@@ -8,6 +8,8 @@ The input is the whole project, an explicit list of images, or one group of an e
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,11 +20,12 @@ import numpy.typing as npt
 
 from corpuscope.analysis.clustering import compute_clustering
 from corpuscope.errors import InvalidInput
+from corpuscope.services.progress import Report, report_stage
 from corpuscope.services.runs import RunView, load_run
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project, in_one_snapshot
-from corpuscope.store.runs import NewGroup, NewRun
+from corpuscope.store.runs import GroupRecord, NewGroup, NewRun, RunRecord
 from corpuscope.store.vectors import VectorSet
 
 #: Largest k accepted: beyond this, groups are too small to look at.
@@ -52,20 +55,14 @@ def resolve_input(
     image_ids: Sequence[int] | None = None,
 ) -> RunInput:
     """The images to cluster: one group of an earlier run, a list of images, or all images."""
-    if within is not None and image_ids is not None:
-        raise InvalidInput(
-            "Cluster either a group of an earlier run or a list of images, not both."
-        )
+    check_scope(within, image_ids)
     if within is None:
         ids, X, vector_set = load_project_vectors(project, model, image_ids=image_ids)
         scope = {"kind": "all"} if image_ids is None else {"kind": "images", "count": len(ids)}
         return RunInput(ids, X, vector_set, scope)
     run_id, group_id = within
     conn = project.read()
-    parent = runstore.load_run(conn, run_id)
-    group = runstore.load_group(conn, group_id)
-    if group.run_id != parent.id:
-        raise InvalidInput(f"Cluster {group_id} does not belong to run {run_id}.")
+    parent, _ = load_parent_group(conn, run_id, group_id)
     members = [image_id for image_id, _ in runstore.load_members(conn, group_id)]
     parent_model = model
     if parent_model is None and parent.vector_set_id is not None:
@@ -73,6 +70,32 @@ def resolve_input(
     ids, X, vector_set = load_project_vectors(project, parent_model, image_ids=members)
     scope = {"kind": "group", "run": run_id, "group": group_id}
     return RunInput(ids, X, vector_set, scope, run_id, group_id)
+
+
+def check_scope(within: tuple[int, int] | None, image_ids: Sequence[int] | None) -> None:
+    """Refuse a run asked for both within a group and on a list of images."""
+    if within is not None and image_ids is not None:
+        raise InvalidInput(
+            "Cluster either a group of an earlier run or a list of images, not both."
+        )
+
+
+def load_parent_group(
+    conn: sqlite3.Connection, run_id: int, group_id: int
+) -> tuple[RunRecord, GroupRecord]:
+    """The run and its group that a nested run hangs under (``NotFound``, or refused when the
+    group belongs to another run)."""
+    parent = runstore.load_run(conn, run_id)
+    group = runstore.load_group(conn, group_id)
+    if group.run_id != parent.id:
+        raise InvalidInput(f"Cluster {group_id} does not belong to run {run_id}.")
+    return parent, group
+
+
+def check_cluster_count(k: int) -> None:
+    """Refuse a number of clusters other than -1 (automatic) or 1 to :data:`MAX_CLUSTERS`."""
+    if k == 0 or k < -1 or k > MAX_CLUSTERS:
+        raise InvalidInput(f"The number of clusters must be -1 (automatic) or 1 to {MAX_CLUSTERS}.")
 
 
 def _model_of(project: Project, vector_set_id: int) -> str | None:
@@ -93,17 +116,25 @@ def run_clustering(
     within: tuple[int, int] | None = None,
     image_ids: Sequence[int] | None = None,
     stability: bool = False,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
 ) -> RunView:
-    """Cluster images into ``k`` groups (``-1``: choose the number automatically) and record it."""
-    if k == 0 or k < -1 or k > MAX_CLUSTERS:
-        raise InvalidInput(f"The number of clusters must be -1 (automatic) or 1 to {MAX_CLUSTERS}.")
+    """Cluster images into ``k`` groups (``-1``: choose the number automatically) and record it.
+
+    ``report(done, total, message)`` hears of each stage; ``cancel`` set between stages raises
+    :class:`~corpuscope.errors.Cancelled` (nothing is recorded then).
+    """
+    check_cluster_count(k)
+    report_stage(report, cancel, 0, 3, "loading vectors")
     data = resolve_input(project, model=model, within=within, image_ids=image_ids)
     if len(data.ids) == 0:
         raise InvalidInput("There are no images with vectors to cluster.")
+    report_stage(report, cancel, 1, 3, f"clustering {len(data.ids):,} images")
     started = time.perf_counter()
     runs = STABILITY_RUNS if stability else 0
     result = compute_clustering(data.X, n_clusters=k, seed=seed, stability_runs=runs)
     seconds = time.perf_counter() - started
+    report_stage(report, cancel, 2, 3, "saving the clusters")
     groups = [
         NewGroup(
             "outliers" if group.is_outliers else "cluster",

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal, cast
 
 import numpy as np
@@ -24,6 +24,7 @@ from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
 from corpuscope.ingest.reader import ReadSettings, remake_thumbnails
 from corpuscope.ingest.thumbnails import SIZES, thumbnail_path
 from corpuscope.services.annotations import resolve_tag
+from corpuscope.services.served_files import resolve_inside, resolve_served_file
 from corpuscope.services.value_types import normalize_value
 from corpuscope.store import folders as folderstore
 from corpuscope.store import images as imgstore
@@ -356,7 +357,7 @@ def thumbnail_file(project: Project, image_id: int, size: int) -> Path:
     path = thumbnail_path(project.thumbs_dir, row.sha1, size)
     if not _has_bytes(path) and not _remake_thumbnails(project, image_id, row.sha1):
         raise NotFound(f"The thumbnail of image {image_id} is missing; re-import its folder.")
-    return path
+    return resolve_inside(path, roots=[project.thumbs_dir])
 
 
 def _has_bytes(path: Path) -> bool:
@@ -385,12 +386,6 @@ def image_file(project: Project, image_id: int, file_id: int | None = None) -> t
     if not chosen:
         raise NotFound(f"Image {image_id} has no file {file_id}.")
     file = chosen[0]
-    relative = PurePosixPath(file.path)
-    if relative.is_absolute() or ".." in relative.parts:
-        raise NotFound(f"The file of image {image_id} is outside its folder.")
-    path = file.location  # the shown path has the same parts: checked above
-    if not path.is_file():
-        raise NotFound(
-            f"The file of image {image_id} is not on disk any more; re-import its folder."
-        )
+    roots = [folder.path for folder in folderstore.list_folders(conn)]
+    path = resolve_served_file(file.location, file.path, roots=roots)
     return path, _MEDIA_TYPES.get(row.format, "application/octet-stream")

@@ -120,6 +120,9 @@ def _import_folder(
     problems: list[FileRecord] = []
     todo: list[ScannedFile] = []
     for entry in scan_folder(root, exclude=_derived_folders(project, root)):
+        if options.cancel is not None and options.cancel.is_set():  # a scan can take minutes
+            summary.cancelled = True
+            return
         seen.append(entry.rel_path)
         if isinstance(entry, ScanProblem):
             problems.append(FileRecord(entry.rel_path, 0, 0, error=entry.reason))

@@ -131,11 +131,28 @@ def load_project_vectors(
     positions = np.clip(positions, 0, max(len(ids) - 1, 0))
     present = (len(ids) > 0) & (ids[positions] == wanted) if len(ids) else np.zeros(0, bool)
     if not np.all(present):
-        missing = wanted[~present][:5].tolist()
-        raise NotFound(
-            f"Images {missing} have no {vector_set.model} vectors yet; run `corpuscope vectors` first."
-        )
+        raise _without_vectors(wanted[~present][:5].tolist(), vector_set)
     return ids[positions], X[positions], vector_set
+
+
+def check_vectors_exist(
+    project: Project, model: str | None = None, *, image_ids: Sequence[int] | None = None
+) -> VectorSet:
+    """The model's vector set, refused (``NotFound``) when it lacks some of ``image_ids``: the
+    checks of :func:`load_project_vectors` without loading any vector."""
+    conn = project.read()
+    vector_set = vecstore.load_vector_set(conn, model or project_model(project))
+    if image_ids is not None:
+        missing = vecstore.list_ids_without_vectors(conn, vector_set.id, image_ids)
+        if missing:
+            raise _without_vectors(missing, vector_set)
+    return vector_set
+
+
+def _without_vectors(missing: list[int], vector_set: VectorSet) -> NotFound:
+    return NotFound(
+        f"Images {missing} have no {vector_set.model} vectors yet; run `corpuscope vectors` first."
+    )
 
 
 @in_one_snapshot

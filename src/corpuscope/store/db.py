@@ -21,7 +21,11 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from corpuscope.errors import ProjectError
-from corpuscope.store.migrations import apply_migrations, check_migrations
+from corpuscope.store.migrations import (
+    apply_migrations,
+    check_migrations,
+    is_corpuscope_database,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -170,6 +174,11 @@ def _open(root: Path) -> Project:
     if db_path.exists():
         probe = _connect(db_path)
         try:
+            if not is_corpuscope_database(probe):
+                raise ProjectError(
+                    f"{db_path} was made by another program, not by corpuscope; choose another "
+                    "folder for the project (corpuscope leaves that database alone)."
+                )
             check_migrations(probe)
         except sqlite3.DatabaseError:
             raise ProjectError(f"{db_path} is not a readable SQLite database.") from None

@@ -235,6 +235,10 @@ NAMES_AS_BYTES: tuple[Step, ...] = (
     """CREATE TRIGGER files_path_bytes AFTER INSERT ON files WHEN NEW.path_bytes IS NULL
        BEGIN UPDATE files SET path_bytes = CAST(NEW.path AS BLOB) WHERE id = NEW.id; END""",
 )
+#: Marks the database file as corpuscope's (``PRAGMA application_id``, "CPSC" in the header), so
+#: that a ``project.db`` made by another program is never taken for a project and changed.
+APPLICATION_ID = 0x43505343
+APPLICATION_MARK = (f"PRAGMA application_id = {APPLICATION_ID}",)
 
 # The stored fingerprint gained the finer picture of near-duplicates (32 x 32 luma after the
 # 385-value layout). Old fingerprints are dropped; the duplicates service computes the missing
@@ -259,6 +263,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
     ("0007_names_as_bytes", NAMES_AS_BYTES),
+    ("0008_application_id", APPLICATION_MARK),
     ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
     ("0011_model_choice", MODEL_CHOICE),
 )
@@ -280,6 +285,16 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     if exists is None:
         return []
     return [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def is_corpuscope_database(conn: sqlite3.Connection) -> bool:
+    """Whether corpuscope made this database: marked as its own, made before the mark existed
+    (it records corpuscope's first migration), or still empty (a project being created)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return True
+    if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+        return True
+    return MIGRATIONS[0][0] in applied_migrations(conn)
 
 
 def check_migrations(conn: sqlite3.Connection) -> None:

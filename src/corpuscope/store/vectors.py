@@ -7,6 +7,7 @@ contiguous ``(n, d)`` array in about a second instead of being read row by row.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,6 +143,19 @@ def list_images_without_vectors(
         (vector_set_id, vector_set_id),
     )
     return [(row[0], row[1], name_text(row[2]), name_text(row[3])) for row in rows]
+
+
+def list_ids_without_vectors(
+    conn: sqlite3.Connection, vector_set_id: int, image_ids: Sequence[int], *, limit: int = 5
+) -> list[int]:
+    """Up to ``limit`` of ``image_ids`` that have no vector in the set (ascending)."""
+    rows = conn.execute(
+        """SELECT DISTINCT wanted.value FROM json_each(?) wanted
+           WHERE NOT EXISTS (SELECT 1 FROM vectors WHERE set_id = ? AND image_id = wanted.value)
+           ORDER BY wanted.value LIMIT ?""",
+        (json.dumps([int(i) for i in image_ids]), vector_set_id, limit),
+    )
+    return [int(row[0]) for row in rows]
 
 
 def list_vector_failures(conn: sqlite3.Connection, vector_set_id: int) -> list[tuple[int, str]]:

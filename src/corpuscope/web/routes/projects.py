@@ -38,7 +38,8 @@ FolderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/projects")
 def list_projects(hub: HubDep) -> ProjectListOut:
     """Open projects first, then recently opened ones (each with the id the other routes use)."""
-    return ProjectListOut(projects=[ProjectOut(**asdict(entry)) for entry in hub.entries()])
+    entries = [ProjectOut(**asdict(entry)) for entry in hub.entries()]
+    return ProjectListOut(projects=entries, start=hub.start)
 
 
 @router.post("/projects")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
+from corpuscope.services.clustering import MAX_CLUSTERS
+from corpuscope.services.run_requests import Algorithm, RunRequest
+from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY
 from corpuscope.web.schemas.common import Id, IdList, Name, Number, Ref, Strict
 
 
@@ -17,14 +20,21 @@ class WithinIn(Strict):
 
 class ClusterIn(Strict):
     """``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-    duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-    ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-    images: all, ``image_ids``, or the members of one group of an earlier run (``within``)."""
+    duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+    tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+    count, for models that read text). The images: all, ``image_ids``, or the members of one
+    group of an earlier run (``within``)."""
 
-    algorithm: Literal["kmeans", "auto", "duplicates", "tags"] = "kmeans"
-    k: int = Field(default=-1, ge=-1, le=1000, description="-1: automatic.")
+    algorithm: Algorithm = "kmeans"
+    k: int = Field(default=-1, ge=-1, le=MAX_CLUSTERS, description="-1: automatic.")
     threshold: Number | None = Field(
-        default=None, ge=-1, le=1, json_schema_extra={"x-duplicates-default": DEFAULT_THRESHOLD}
+        default=None,
+        ge=-1,
+        le=1,
+        description=f"duplicates: the least duplicate score, above 0 and at most 1 (default "
+        f"{DEFAULT_THRESHOLD}); tags: the least similarity to a tag (default "
+        f"{DEFAULT_MIN_SIMILARITY}).",
+        json_schema_extra={"x-duplicates-default": DEFAULT_THRESHOLD},
     )
     property: Ref | None = None
     text_weight: Number = Field(default=0.5, ge=0, le=1)
@@ -33,6 +43,20 @@ class ClusterIn(Strict):
     stability: bool = False
     image_ids: IdList | None = None
     within: WithinIn | None = None
+
+    def to_request(self) -> RunRequest:
+        return RunRequest(
+            algorithm=self.algorithm,
+            k=self.k,
+            threshold=self.threshold,
+            property=self.property,
+            text_weight=self.text_weight,
+            model=self.model,
+            seed=self.seed,
+            stability=self.stability,
+            image_ids=None if self.image_ids is None else tuple(self.image_ids),
+            within=None if self.within is None else (self.within.run_id, self.within.group_id),
+        )
 
 
 class RunGroupOut(BaseModel):
