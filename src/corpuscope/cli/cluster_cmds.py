@@ -12,6 +12,7 @@ from corpuscope.errors import InvalidInput
 from corpuscope.services import runs as runsvc
 from corpuscope.services.clustering import run_clustering
 from corpuscope.services.duplicates import run_duplicates
+from corpuscope.services.levels import run_level_step
 from corpuscope.services.runs import RunView
 from corpuscope.store.db import Project
 from corpuscope.store.files import load_image_files, load_image_paths
@@ -60,6 +61,15 @@ def run_document(project: Project, view: RunView) -> dict[str, Any]:
     }
 
 
+def level_sentence(params: dict[str, Any]) -> str:
+    """Where an automatic run stands among its levels, in words."""
+    level, count = int(params.get("level", 0)), int(params["levels"])
+    if level == 0:
+        return f"Level 0: the grain found automatically ({count} levels kept; see finer / coarser)."
+    which = "finer" if level < 0 else "coarser"
+    return f"Level {level:+d}: {abs(level)} step(s) {which} than the grain found automatically."
+
+
 def _print_run(project: Project, view: RunView, as_json: bool) -> None:
     if as_json:
         print_json(run_document(project, view))
@@ -69,6 +79,8 @@ def _print_run(project: Project, view: RunView, as_json: bool) -> None:
         f"Run {run.id}: {run.algorithm}, {len(view.groups)} groups over {run.n_images} images "
         f"({run.seconds or 0:.2f} s)"
     )
+    if "levels" in run.params:
+        typer.echo(f"  {level_sentence(run.params)}")
     for group in view.groups:
         score = f"score {group.score:5.1f}" if group.score is not None else "         "
         stable = f"  stability {group.stability:.2f}" if group.stability is not None else ""
@@ -85,7 +97,7 @@ def cluster(
         str | None, typer.Option(help="Vectors of this model (default: efficientnet-lite0).")
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="Random seed (clustering is not deterministic otherwise).")
+        int, typer.Option(help="Random seed: the same seed gives the same clusters.")
     ] = 0,
     within: Annotated[
         str | None, typer.Option(help="Cluster one group of an earlier run: RUN:GROUP.")
@@ -93,13 +105,56 @@ def cluster(
     stability: Annotated[
         bool, typer.Option(help="Also measure how reproducible each cluster is.")
     ] = False,
+    level: Annotated[
+        int,
+        typer.Option(
+            help="Automatic only: 0 = the grain found automatically; -1, -2... finer; "
+            "1, 2... coarser (up to the finest or coarsest level found)."
+        ),
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Cluster the project's images (or one group of an earlier run) and record the run."""
     with opened(project) as handle:
         view = run_clustering(
-            handle, k=k, model=model, seed=seed, within=_within(within), stability=stability
+            handle,
+            k=k,
+            model=model,
+            seed=seed,
+            within=_within(within),
+            stability=stability,
+            level=level,
         )
+        _print_run(handle, view, as_json)
+
+
+@app.command()
+def finer(
+    project: ProjectArg,
+    run: Annotated[int, typer.Argument(help="An automatic run.")],
+    group: Annotated[
+        int | None, typer.Option(help="Only this cluster: its parts become a nested run.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an automatic run (or one of its clusters) one level finer, from its stored levels."""
+    with opened(project) as handle:
+        view = run_level_step(handle, run, step=-1, group_id=group)
+        _print_run(handle, view, as_json)
+
+
+@app.command()
+def coarser(
+    project: ProjectArg,
+    run: Annotated[int, typer.Argument(help="An automatic run.")],
+    group: Annotated[
+        int | None, typer.Option(help="Only this cluster: it merges with its neighbours.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an automatic run (or one of its clusters) one level coarser, from its stored levels."""
+    with opened(project) as handle:
+        view = run_level_step(handle, run, step=1, group_id=group)
         _print_run(handle, view, as_json)
 
 

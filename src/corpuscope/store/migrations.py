@@ -199,6 +199,24 @@ FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
 # A cancel asked for by a process that does not run the queue, for the one that does.
 TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",)
 
+# The nested levels of an automatic run (finest first), to show it finer or coarser without
+# computing the graph again: the run's image ids once, then one int32 label per image and level
+# (-1 = outliers); each group remembers the level it was cut from.
+RUN_LEVELS = (
+    "ALTER TABLE run_groups ADD COLUMN level INTEGER",
+    """CREATE TABLE run_hierarchies (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        image_ids BLOB NOT NULL,
+        chosen INTEGER NOT NULL
+    )""",
+    """CREATE TABLE run_levels (
+        run_id INTEGER NOT NULL REFERENCES run_hierarchies(run_id) ON DELETE CASCADE,
+        level INTEGER NOT NULL,
+        labels BLOB NOT NULL,
+        PRIMARY KEY (run_id, level)
+    ) WITHOUT ROWID""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -206,6 +224,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0004_tasks", TASKS),
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
+    ("0010_run_levels", RUN_LEVELS),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -12,6 +12,7 @@ from corpuscope.services import naming
 from corpuscope.services import runs as runservice
 from corpuscope.services.clustering import run_clustering
 from corpuscope.services.duplicates import run_duplicates
+from corpuscope.services.levels import run_level_step
 from corpuscope.services.runs import RunView
 from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY, run_by_tags
 from corpuscope.web.deps import ProjectDep
@@ -20,6 +21,7 @@ from corpuscope.web.schemas.common import MAX_ID, OkOut
 from corpuscope.web.schemas.runs import (
     ClusterIn,
     GroupNameIn,
+    LevelStepIn,
     MembersIn,
     NamesIn,
     NamesOut,
@@ -68,6 +70,7 @@ def create_run(body: ClusterIn, project: ProjectDep) -> RunOut:
             within=within,
             image_ids=body.image_ids,
             stability=body.stability,
+            level=body.level,
         )
     elif within is not None:
         raise InvalidInput(f"A {body.algorithm} run covers all images or a list of images.")
@@ -87,6 +90,16 @@ def create_run(body: ClusterIn, project: ProjectDep) -> RunOut:
             model=body.model,
         )
     return run_out(view)
+
+
+@router.post("/runs/{run_id}/level")
+def step_level(run_id: RunId, body: LevelStepIn, project: ProjectDep) -> RunOut:
+    """An automatic run (or one cluster) one level finer or coarser, from its stored levels.
+
+    Returns the run to show: the run itself, or the nested run of a cluster made finer. When
+    there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
+    """
+    return run_out(run_level_step(project, run_id, step=body.step, group_id=body.group_id))
 
 
 @router.get("/runs/{run_id}")
