@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from tests.web.conftest import Corpus, error, ok, wait_tasks
 
 from corpuscope.store.db import open_project
-from corpuscope.store.runs import NewGroup, NewRun, save_run
+from corpuscope.store.runs import NewGroup, NewRun, RunLevels, save_run
 
 
 @pytest.fixture
@@ -194,3 +195,34 @@ def test_name_suggestions_need_a_model_that_reads_text(corpus: Corpus, vectors: 
     message = error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": ["vase"]}), 422)
     assert "cannot read text" in message
     assert error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": []}), 422)
+
+
+def test_finer_and_coarser_from_stored_levels(corpus: Corpus, vectors: list[int]) -> None:
+    ids = sorted(vectors)
+    with open_project(corpus.root) as project, project.write() as conn:
+        run_id = save_run(
+            conn,
+            NewRun(
+                "auto", {"k": -1, "level": 0, "levels": 2}, 0, None, {"kind": "all"}, 6, 0.1,
+                [NewGroup("cluster", 0.5, ids, [0.9] * 6, level=1)],
+                levels=RunLevels(np.array(ids), (np.array([0, 0, 0, 1, 1, 1]), np.zeros(6, int)), 1),
+            ),
+        )  # fmt: skip
+    group = ok(corpus.get(f"/runs/{run_id}"))["groups"][0]
+    assert group["level"] == 1
+    finer = ok(corpus.post(f"/runs/{run_id}/level", {"step": -1}))
+    assert finer["id"] == run_id and finer["params"]["level"] == -1
+    assert sorted(g["size"] for g in finer["groups"]) == [3, 3]
+    refused = corpus.post(f"/runs/{run_id}/level", {"step": -1})
+    assert "no finer level" in error(refused, 409)
+    coarser = ok(corpus.post(f"/runs/{run_id}/level", {"step": 1}))
+    whole = coarser["groups"][0]["id"]
+    nested = ok(corpus.post(f"/runs/{run_id}/level", {"step": -1, "group_id": whole}))
+    assert (nested["parent_run_id"], nested["parent_group_id"]) == (run_id, whole)
+    assert len(nested["groups"]) == 2
+    part = nested["groups"][0]["id"]
+    refused = corpus.post(f"/runs/{nested['id']}/level", {"step": -1, "group_id": part})
+    assert error(refused, 409).startswith("No finer grouping found in Cluster 1.")
+    undone = ok(corpus.post(f"/runs/{nested['id']}/level", {"step": 1, "group_id": part}))
+    assert undone["id"] == run_id and undone["groups"][0]["child_run_ids"] == []
+    assert corpus.post(f"/runs/{run_id}/level", {"step": 2}).status_code == 422

@@ -4,6 +4,7 @@
  */
 
 import type { ClusterIn, PropertyOut, RunOut } from "../api/types";
+import { ApiError } from "../api/http";
 import { messageOf, notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "../project/session.svelte";
 
@@ -24,6 +25,12 @@ export class RunStore {
 
   get(id: number): RunOut | undefined {
     return this.loaded.get(id);
+  }
+
+  /** Whether a loaded run kept levels to show it finer or coarser. */
+  hasLevels(id: number): boolean {
+    const levels = this.loaded.get(id)?.params.levels;
+    return typeof levels === "number" && levels > 1;
   }
 
   /** Load a run and every run nested below it (again when the data version moved). */
@@ -82,6 +89,28 @@ export class RunStore {
       this.loaded = next;
     } catch (error) {
       showError(error);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /**
+   * One level finer (-1) or coarser (1), from the levels an automatic run kept: the whole run,
+   * or one cluster (finer: its parts hang under it; coarser: it merges with its neighbours).
+   * "No finer grouping found" and the like come as a notice, not an error.
+   */
+  async step(runId: number, step: -1 | 1, groupId: number | null = null): Promise<void> {
+    const root = this.session.view.run;
+    this.busy = groupId ?? "root";
+    try {
+      await this.session.api.stepLevel(runId, step, groupId);
+      if (root !== null && root !== undefined) {
+        this.seen = Number.NaN;
+        await this.ensure(root, -1);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) notify(error.message);
+      else showError(error);
     } finally {
       this.busy = null;
     }

@@ -89,6 +89,8 @@ def _step_run(project: Project, run: RunRecord, levels: RunLevels, step: int) ->
             f"Run {run.id} has no {which} level: it already shows the {which[:-2]}est."
         )
     ids = levels.image_ids
+    if run.parent_run_id is not None and len(np.unique(levels.labels[target])) == 1:
+        return _undo(project, run)
     result = clustering_from_labels(_vectors(project, run, ids), levels.labels[target])
     fresh = new_groups(ids, result, level=target)
     existing = {
@@ -139,16 +141,17 @@ def _split_group(
             run.id,
             group.id,
         )
-        nested = RunLevels(
-            members, tuple(lab[positions] for lab in levels.labels[: target + 1]), target
-        )
+        # the levels below the cluster's, and on top the cluster itself (coarser: undo)
+        whole = np.zeros(len(members), dtype=np.int64)
+        below = tuple(lab[positions] for lab in levels.labels[: target + 1])
+        nested = RunLevels(members, (*below, whole), target)
         params = {
             "k": -1,
             "method": "levels",
             "stability": False,
             "found": len(result.groups),
             "level": 0,
-            "levels": target + 1,
+            "levels": target + 2,
             "from_run": run.id,
         }
         groups = new_groups(members, result, level=target)
@@ -172,11 +175,8 @@ def _merge_group(
         ]
         if len(siblings) < 2:
             continue
-        if run.parent_group_id is not None and len(siblings) == len(clusters):
-            with project.write() as conn:
-                runstore.delete_run(conn, run.id)
-            assert run.parent_run_id is not None
-            return load_run(project, run.parent_run_id)
+        if run.parent_run_id is not None and len(siblings) == len(clusters):
+            return _undo(project, run)
         joined = np.sort(np.concatenate([clusters[gid] for gid in siblings]))
         added, removed = _merged_groups(project, run, ids, labels, node, joined, outliers, target)
         last = max(g.rank for g in run.groups)
@@ -190,6 +190,14 @@ def _merge_group(
         return load_run(project, run.id)
     label = group_label(project, group.id)
     raise Conflict(f"No coarser grouping found above {label}: it is at the coarsest level.")
+
+
+def _undo(project: Project, run: RunRecord) -> RunView:
+    """Discard a nested run that would be left with one cluster; show its parent."""
+    assert run.parent_run_id is not None
+    with project.write() as conn:
+        runstore.delete_run(conn, run.id)
+    return load_run(project, run.parent_run_id)
 
 
 def _merged_groups(
