@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from corpuscope.analysis.levels import canonical, compute_hierarchy
+from corpuscope.analysis.communities import canonical
+from corpuscope.analysis.levels import compute_hierarchy
 
 from .conftest import unit_rows
 

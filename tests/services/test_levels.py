@@ -1,30 +1,19 @@
-import numpy as np
 import pytest
 from tests.analysis.test_levels import nested_blobs
+from tests.services.conftest import save_planted
 
 from corpuscope.errors import Conflict, InvalidInput, NoFinerGrouping
 from corpuscope.services import runs
 from corpuscope.services.clustering import run_clustering
 from corpuscope.services.levels import run_level_step
 from corpuscope.store import runs as runstore
-from corpuscope.store import vectors as vecstore
 
 
 @pytest.fixture
 def nested(project):
     """360 images (ids 1..360): three families of three sub-families of 40."""
     X, fine, _ = nested_blobs()
-    ids = np.arange(1, len(X) + 1, dtype=np.int64)
-    with project.write() as conn:
-        conn.executemany(
-            "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')",
-            [(int(i), f"s{i}") for i in ids],
-        )
-        vs = vecstore.save_vector_set(
-            conn, model="efficientnet-lite0", version="t", dim=16, preprocessing="", runtime=""
-        )
-        vecstore.save_vectors(conn, vs, ids, X)
-    return ids, fine
+    return save_planted(project, X), fine
 
 
 def _partition(view) -> list[list[int]]:

@@ -16,9 +16,10 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.analysis.centroids import directions, group_sums
+from corpuscope.analysis.communities import canonical
 from corpuscope.analysis.inputs import Vectors, check_count, check_seed, check_vectors
 from corpuscope.analysis.kmeans import kmeans_kernel
-from corpuscope.analysis.levels import Hierarchy, canonical, hierarchy_kernel
+from corpuscope.analysis.levels import Hierarchy, hierarchy_kernel
 from corpuscope.analysis.scores import group_score
 from corpuscope.analysis.stability import stability_kernel
 from corpuscope.errors import InvalidInput

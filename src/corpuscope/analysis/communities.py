@@ -133,15 +133,22 @@ def mark_outliers(membership: npt.NDArray[np.int64], min_size: int) -> npt.NDArr
     return out
 
 
-def _renumber(labels: npt.NDArray[np.int64]) -> Communities:
-    """Communities numbered ``0..k-1`` by decreasing size (ties: first appearance); -1 kept."""
+def canonical(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Groups numbered ``0..k-1`` by decreasing size (ties: first appearance); -1 kept. When
+    every image is an outlier, all form group 0."""
     kept = labels >= 0
     if not kept.any():
-        return Communities(labels=np.zeros(len(labels), dtype=np.int64), n_communities=1)
+        return np.zeros(len(labels), dtype=np.int64)
     ids, first, counts = np.unique(labels[kept], return_index=True, return_counts=True)
     order = np.lexsort((first, -counts))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
     out = np.full(len(labels), -1, dtype=np.int64)
     out[kept] = rank[np.searchsorted(ids, labels[kept])]
-    return Communities(labels=out, n_communities=len(ids))
+    return out
+
+
+def _renumber(labels: npt.NDArray[np.int64]) -> Communities:
+    """Communities numbered as ``canonical`` does."""
+    out = canonical(labels)
+    return Communities(labels=out, n_communities=int(out.max()) + 1)

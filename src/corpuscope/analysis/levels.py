@@ -36,6 +36,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from corpuscope.analysis.communities import (
     GRAPH_DIM,
+    canonical,
     leiden_membership,
     mark_outliers,
     neighbour_graph,
@@ -112,21 +113,6 @@ def hierarchy_kernel(
             levels.append(labels)
     chosen_index = next(i for i, labels in enumerate(levels) if np.array_equal(labels, chosen))
     return Hierarchy(levels=tuple(levels), chosen=chosen_index)
-
-
-def canonical(labels: Labels) -> Labels:
-    """Groups numbered ``0..k-1`` by decreasing size (ties: first appearance); -1 kept. When
-    every image is an outlier, all form group 0."""
-    kept = labels >= 0
-    if not kept.any():
-        return np.zeros(len(labels), dtype=np.int64)
-    ids, first, counts = np.unique(labels[kept], return_index=True, return_counts=True)
-    order = np.lexsort((first, -counts))
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[order] = np.arange(len(ids))
-    out = np.full(len(labels), -1, dtype=np.int64)
-    out[kept] = rank[np.searchsorted(ids, labels[kept])]
-    return out
 
 
 def _refinements(graph: igraph.Graph, top: Labels, seed: int, min_size: int) -> list[Labels]:

@@ -128,6 +128,11 @@ def cluster(
         _print_run(handle, view, as_json)
 
 
+def _step_level(project: Path, run: int, *, step: int, group: int | None, as_json: bool) -> None:
+    with opened(project) as handle:
+        _print_run(handle, run_level_step(handle, run, step=step, group_id=group), as_json)
+
+
 @app.command()
 def finer(
     project: ProjectArg,
@@ -138,9 +143,7 @@ def finer(
     as_json: JsonOpt = False,
 ) -> None:
     """Show an automatic run (or one of its clusters) one level finer, from its stored levels."""
-    with opened(project) as handle:
-        view = run_level_step(handle, run, step=-1, group_id=group)
-        _print_run(handle, view, as_json)
+    _step_level(project, run, step=-1, group=group, as_json=as_json)
 
 
 @app.command()
@@ -153,9 +156,7 @@ def coarser(
     as_json: JsonOpt = False,
 ) -> None:
     """Show an automatic run (or one of its clusters) one level coarser, from its stored levels."""
-    with opened(project) as handle:
-        view = run_level_step(handle, run, step=1, group_id=group)
-        _print_run(handle, view, as_json)
+    _step_level(project, run, step=1, group=group, as_json=as_json)
 
 
 @app.command()
