@@ -36,6 +36,12 @@ def expected(page: Page, server: Server, run_id: int) -> list[tuple[str, int]]:
     return found
 
 
+def members(server: Server, group_id: int) -> list[int]:
+    with server.db() as conn:
+        rows = conn.execute("SELECT image_id FROM run_members WHERE group_id = ?", (group_id,))
+        return sorted(int(row[0]) for row in rows)
+
+
 def settle(page: Page, server: Server, run_id: int) -> list[tuple[str, int]]:
     """Wait until no step is running and the lines match the API; the lines."""
     expect(page.get_by_test_id("run-finer")).to_be_enabled()
@@ -50,7 +56,7 @@ def test_minus_one_with_kmeans_runs_automatic_and_steps_levels(
 ) -> None:
     page, shot = browsing.page, browsing.shot
     assert isinstance(page, Page)
-    page.goto(server.url)
+    page.goto(f"{server.url}#/p/{server.pid}/grid?sort=path")
     expect(page.get_by_test_id("thumb").first).to_be_visible()
 
     # -1 typed while k-means is selected: the dialog accepts it and runs automatic clustering
@@ -112,6 +118,9 @@ def test_minus_one_with_kmeans_runs_automatic_and_steps_levels(
     parts = api(page, server, "GET", f"runs/{child}")["groups"]
     assert len(parts) >= 2 and sum(p["size"] for p in parts) == biggest["size"]
     assert len(split) == len(start) + len(parts)
+    # every member of the first part is shown (group ids are reused: no stale members shown)
+    for image_id in members(server, parts[0]["id"]):
+        expect(page.locator(f"[data-testid=thumb][data-id='{image_id}']")).to_be_visible()
     shot("cluster-finer")
     part = page.locator(f"[data-testid=cluster-line][data-group='{parts[0]['id']}']")
     part.hover()

@@ -104,6 +104,8 @@ export class RunStore {
     this.busy = groupId ?? "root";
     try {
       await this.session.api.stepLevel(runId, step, groupId);
+      // the groups were replaced (SQLite may give a new group an old id): every view refetches
+      await this.session.changed();
       if (root !== null && root !== undefined) {
         this.seen = Number.NaN;
         await this.ensure(root, -1);
