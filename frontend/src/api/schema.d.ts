@@ -1041,7 +1041,7 @@ export interface components {
         /**
          * ClusterIn
          * @description ``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-         *     similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
+         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
          *     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
          *     images: all, ``image_ids``, or the members of one group of an earlier run (``within``).
          */

@@ -199,6 +199,11 @@ FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
 # A cancel asked for by a process that does not run the queue, for the one that does.
 TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",)
 
+# The stored fingerprint gained the finer picture of near-duplicates (32 x 32 luma after the
+# 385-value layout). Old fingerprints are dropped; the duplicates service computes the missing
+# ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_DETAIL = ("UPDATE images SET fingerprint = NULL",)
+
 # The nested levels of an automatic run (finest first), to show it finer or coarser without
 # computing the graph again: the run's image ids once, then one int32 label per image and level
 # (-1 = outliers); each group remembers the level it was cut from.
@@ -224,6 +229,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0004_tasks", TASKS),
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
+    ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
     ("0010_run_levels", RUN_LEVELS),
 )
 
