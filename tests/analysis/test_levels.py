@@ -76,3 +76,9 @@ def test_tiny_inputs_are_one_group(n: int) -> None:
     X = unit_rows(np.random.default_rng(0).normal(size=(n, 4)))
     hierarchy = compute_hierarchy(X)
     assert hierarchy.levels == (hierarchy.labels,) and (hierarchy.labels == 0).all()
+
+
+def test_the_answer_has_the_same_grain_whatever_the_seed() -> None:
+    X, fine, _ = nested_blobs(seed=2)
+    for seed in range(3):
+        assert adjusted_rand_score(fine, compute_hierarchy(X, seed=seed).labels) > 0.95

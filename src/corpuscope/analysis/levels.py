@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import combinations
 
 import igraph  # type: ignore[import-untyped]
 import numpy as np
@@ -51,9 +52,11 @@ Labels = npt.NDArray[np.int64]
 RESOLUTION = 0.5
 FINER_RESOLUTION = 1.0
 #: Mean adjusted Rand index between reruns above which a split counts as found, not made up.
-STABLE_SPLIT = 0.9
+STABLE_SPLIT = 0.75
+#: How much more modular than a Gaussian cloud of its shape a split must be to be kept.
+MODULARITY_MARGIN = 0.05
 N_NEIGHBORS = 15
-_RERUNS = 2
+_RUNS = 6
 _MAX_ROUNDS = 8
 _MAX_COARSER = 4
 
@@ -102,7 +105,7 @@ def hierarchy_kernel(
     top = canonical(
         mark_outliers(leiden_membership(graph, resolution=RESOLUTION, seed=seed), min_size)
     )
-    refined = _refinements(graph, top, seed, min_size)
+    refined = _refinements(graph, Y, top, seed, min_size)
     chosen = refined[-1]
     finer = _finer(graph, chosen, seed, min_size)
     coarser = _coarser(graph, top, seed)
@@ -115,7 +118,9 @@ def hierarchy_kernel(
     return Hierarchy(levels=tuple(levels), chosen=chosen_index)
 
 
-def _refinements(graph: igraph.Graph, top: Labels, seed: int, min_size: int) -> list[Labels]:
+def _refinements(
+    graph: igraph.Graph, Y: Vectors, top: Labels, seed: int, min_size: int
+) -> list[Labels]:
     """Rounds of reproducible splits, from the first refinement to the last (``[top]`` when
     nothing splits); a group that did not split is not tried again."""
     rounds: list[Labels] = []
@@ -128,7 +133,7 @@ def _refinements(graph: igraph.Graph, top: Labels, seed: int, min_size: int) -> 
             members = np.flatnonzero(current == group)
             if settled[members[0]]:
                 continue
-            parts = _stable_split(graph, members, seed, min_size)
+            parts = _stable_split(graph, Y, members, seed, min_size)
             if parts is None:
                 settled[members] = True
                 continue
@@ -143,20 +148,56 @@ def _refinements(graph: igraph.Graph, top: Labels, seed: int, min_size: int) -> 
     return rounds or [top]
 
 
-def _stable_split(graph: igraph.Graph, members: Labels, seed: int, min_size: int) -> Labels | None:
-    """Parts (``0..p-1``) of a reproducible split of ``members``, or None."""
+def _stable_split(
+    graph: igraph.Graph, Y: Vectors, members: Labels, seed: int, min_size: int
+) -> Labels | None:
+    """Parts (``0..p-1``) of a split of ``members`` that holds, or None.
+
+    Leiden runs ``_RUNS`` times with different seeds on the group's subgraph. The split must
+    (a) hold across seeds: the runs agree (mean pairwise adjusted Rand index >= ``STABLE_SPLIT``),
+    and the run that agrees best with the others is the one kept, so no single seed decides;
+    (b) be more than the shape of a blob: its modularity exceeds, by ``MODULARITY_MARGIN``, the
+    modularity Leiden finds in a Gaussian cloud of the same size, mean and covariance (a lone
+    class of faces splits as reproducibly as two classes do, but no better than its cloud).
+    """
     if len(members) < 2 * min_size:
         return None
     sub = graph.induced_subgraph(members.tolist(), implementation="create_from_scratch")
-    first = leiden_membership(sub, resolution=RESOLUTION, seed=seed)
-    if first.max() == 0 or np.bincount(first).max() > len(members) - min_size:
-        return None
-    reruns = [
-        leiden_membership(sub, resolution=RESOLUTION, seed=(seed + 7919 * (r + 1)) % 2**31)
-        for r in range(_RERUNS)
+    runs = [
+        leiden_membership(sub, resolution=RESOLUTION, seed=_run_seed(seed, r)) for r in range(_RUNS)
     ]
-    agreement = np.mean([adjusted_rand_score(first, other) for other in reruns])
-    return first if agreement >= STABLE_SPLIT else None
+    agreement = np.ones((_RUNS, _RUNS))
+    for a, b in combinations(range(_RUNS), 2):
+        agreement[a, b] = agreement[b, a] = adjusted_rand_score(runs[a], runs[b])
+    if agreement[np.triu_indices(_RUNS, 1)].mean() < STABLE_SPLIT:
+        return None
+    parts = runs[int(np.argmax(agreement.sum(axis=1)))]
+    if parts.max() == 0 or np.bincount(parts).max() > len(members) - min_size:
+        return None
+    quality = sub.modularity(parts.tolist(), weights="weight")
+    if quality < _cloud_modularity(Y[members], seed) + MODULARITY_MARGIN:
+        return None
+    return parts
+
+
+def _run_seed(seed: int, run: int) -> int:
+    return (seed + 7919 * run) % 2**31
+
+
+def _cloud_modularity(Z: Vectors, seed: int) -> float:
+    """Modularity of Leiden on the kNN graph of a Gaussian cloud shaped like ``Z``'s rows
+    (same count, mean and covariance, rows made unit length again)."""
+    rng = np.random.default_rng(seed)
+    centred = Z - Z.mean(axis=0)
+    # Samples of N(mean, cov) without forming cov: random mixes of the centred rows.
+    mix = rng.standard_normal((len(Z), len(Z))) / np.sqrt(max(len(Z) - 1, 1))
+    cloud = (Z.mean(axis=0) + mix @ centred).astype(np.float32)
+    cloud /= np.maximum(np.linalg.norm(cloud, axis=1, keepdims=True), 1e-12)
+    with single_threaded():
+        neighbours, sims = knn_graph(cloud, min(N_NEIGHBORS, len(Z) - 1), seed=seed)
+    null = neighbour_graph(neighbours, sims)
+    parts = leiden_membership(null, resolution=RESOLUTION, seed=seed)
+    return float(null.modularity(parts.tolist(), weights="weight"))
 
 
 def _finer(graph: igraph.Graph, chosen: Labels, seed: int, min_size: int) -> Labels:
