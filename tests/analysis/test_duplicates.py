@@ -72,6 +72,34 @@ def test_the_finer_check_separates_look_alikes_from_copies() -> None:
     assert as_sets(compute_duplicates(layouts).groups) != as_sets(groups)  # the layout cannot tell
 
 
+def test_vectors_find_a_copy_whose_layout_moved_and_keep_a_crowd_apart() -> None:
+    rng = np.random.default_rng(7)
+    layouts = crowd(rng, 40, 32, 0.3)  # look-alike layouts, cosine ~0.9 to each other
+    vectors = unit_rows(rng.standard_normal((40, 64)))  # distinct pictures for the model
+    turned = unit_rows(layouts[:1] + rng.standard_normal((1, 32)) * 0.25)  # layout moved
+    X = np.concatenate([layouts, turned])
+    V = np.concatenate([vectors, unit_rows(vectors[:1] + rng.standard_normal((1, 64)) * 0.02)])
+    assert float(X[0] @ X[40]) < np.sort(X[40] @ X[:40].T)[-NEIGHBOURS]  # out of the layout's
+    assert as_sets(compute_duplicates(X).groups) == set()
+    assert as_sets(compute_duplicates(X, vectors=V).groups) == {frozenset({0, 40})}
+    alike = unit_rows(np.ones(64) + rng.standard_normal((41, 64)) * 0.2)  # a crowd for the model
+    assert as_sets(compute_duplicates(X, vectors=alike).groups) == set()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_vectors_that_agree_with_the_layout_give_the_same_groups(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    base = unit_rows(rng.standard_normal((40, 32)))
+    noise = rng.standard_normal((8, 32)) * 0.02
+    X = np.concatenate([base, unit_rows(base[:8] + noise)])
+    details = rng.random((48, 1024)).astype(np.float32)
+    details[40:] = details[:8] + rng.normal(0, 0.01, (8, 1024))
+    V = unit_rows(X @ rng.standard_normal((32, 48)))  # the same geometry, another space
+    plain = as_sets(compute_duplicates(X, details=details).groups)
+    assert plain == {frozenset({i, 40 + i}) for i in range(8)}
+    assert as_sets(compute_duplicates(X, details=details, vectors=V).groups) == plain
+
+
 def test_same_content_is_always_grouped() -> None:
     X = np.eye(4, dtype=np.float32)
     groups = compute_duplicates(X, content_ids=["a", "b", "a", "c"]).groups
@@ -135,6 +163,8 @@ def test_input_untouched_and_no_groups_when_nothing_is_close() -> None:
         {"content_ids": [1, 2]},
         {"details": np.eye(2, dtype=np.float32)},
         {"details": np.full((3, 1024), np.nan)},
+        {"vectors": np.ones((2, 8))},
+        {"vectors": np.full((3, 8), np.nan)},
     ],
 )
 def test_bad_parameters(kwargs: dict[str, object]) -> None:

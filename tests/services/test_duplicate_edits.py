@@ -1,5 +1,6 @@
 """Near-duplicates at the default score on real files: each kind of edited copy, and distinct
-low-detail pictures that must stay apart (the pictures of ``corpuscope.calibration``)."""
+low-detail pictures that must stay apart (the pictures of ``corpuscope.calibration``), first
+with the layout fingerprint alone, then with the bundled model's vectors."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PIL import Image
 from corpuscope.calibration import EDITS, compute_edit, load_low_detail
 from corpuscope.services.duplicates import run_duplicates
 from corpuscope.services.importing import run_import
+from corpuscope.services.vectors import VectorOptions, run_vectors
 from corpuscope.store.db import create_project
 from corpuscope.store.files import load_image_paths
 
@@ -19,13 +21,16 @@ pytestmark = pytest.mark.slow
 PHOTOS = ("astronaut", "coffee", "rocket")
 #: Edits the default finds every time on the calibration set (bench/duplicates_quality.py).
 ALWAYS_FOUND = ("resize", "reencode", "flip", "blur")
+#: With vectors, copies whose layout moved are found too.
+FOUND_WITH_VECTORS = (*ALWAYS_FOUND, "rotation", "overlay", "light_crop", "border")
 LOW_DETAIL = {"mnist": 40, "digits": 20, "faces": 20, "icons": 20}
 
 
 @pytest.fixture(scope="module")
-def groups(tmp_path_factory: pytest.TempPathFactory) -> list[set[str]]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[set[str]]]:
     """Path sets of the default run's groups over photographs, their copies and distinct
-    low-detail pictures, written as files and imported."""
+    low-detail pictures, written as files and imported: ``layout`` before the vectors are
+    computed, ``vectors`` after."""
     from skimage import data
 
     root = tmp_path_factory.mktemp("edits")
@@ -43,29 +48,48 @@ def groups(tmp_path_factory: pytest.TempPathFactory) -> list[set[str]]:
     project = create_project(root / "project")
     try:
         run_import(project, [folder])
-        view = run_duplicates(project)
+        layout = run_duplicates(project)
+        run_vectors(project, VectorOptions(workers=0))
+        vectors = run_duplicates(project)
         paths = load_image_paths(project.read())
     finally:
         project.close()
-    return [{Path(paths[i]).name for i, _ in group.members} for group in view.groups]
+    assert (layout.run.params["signal"], vectors.run.params["signal"]) == (
+        "layout+detail",
+        "layout+detail+vectors",
+    )
+    return {
+        name: [{Path(paths[i]).name for i, _ in group.members} for group in view.groups]
+        for name, view in (("layout", layout), ("vectors", vectors))
+    }
 
 
-@pytest.mark.parametrize("kind", ALWAYS_FOUND)
+@pytest.mark.parametrize(
+    ("signal", "kind"),
+    [("layout", kind) for kind in ALWAYS_FOUND] + [("vectors", k) for k in FOUND_WITH_VECTORS],
+)
 @pytest.mark.parametrize("name", PHOTOS)
 def test_an_edited_copy_lands_with_its_original(
-    groups: list[set[str]], name: str, kind: str
+    runs: dict[str, list[set[str]]], name: str, signal: str, kind: str
 ) -> None:
-    assert any({f"{name}.png", f"{name}-{kind}.jpg"} <= group for group in groups)
+    """Rotated and overlaid copies with vectors; the others from the layout alone too."""
+    assert any({f"{name}.png", f"{name}-{kind}.jpg"} <= group for group in runs[signal])
 
 
+@pytest.mark.parametrize("signal", ["layout", "vectors"])
 @pytest.mark.parametrize("kind", list(EDITS))
-def test_a_copy_is_never_grouped_with_another_photograph(groups: list[set[str]], kind: str) -> None:
+def test_a_copy_is_never_grouped_with_another_photograph(
+    runs: dict[str, list[set[str]]], kind: str, signal: str
+) -> None:
     for name in PHOTOS:
-        for group in groups:
+        for group in runs[signal]:
             if f"{name}-{kind}.jpg" in group:
                 assert all(member.startswith(name) for member in group), group
 
 
-def test_distinct_low_detail_pictures_stay_apart(groups: list[set[str]]) -> None:
-    grouped = [m for group in groups for m in group if m.split("-")[0] in LOW_DETAIL]
+@pytest.mark.parametrize("signal", ["layout", "vectors"])
+def test_distinct_low_detail_pictures_stay_apart(
+    runs: dict[str, list[set[str]]], signal: str
+) -> None:
+    grouped = [m for group in runs[signal] for m in group if m.split("-")[0] in LOW_DETAIL]
     assert len(grouped) <= 0.02 * sum(LOW_DETAIL.values()), grouped

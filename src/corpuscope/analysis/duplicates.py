@@ -37,6 +37,7 @@ from scipy.sparse.csgraph import connected_components
 from corpuscope.analysis.detail import DETAIL_LENGTH, compare_details
 from corpuscope.analysis.fingerprint import FINGERPRINT_LENGTH, mirror_fingerprints
 from corpuscope.analysis.inputs import Vectors, check_fraction
+from corpuscope.analysis.neighbours import knn_graph
 from corpuscope.analysis.pairs import nearest_rows
 from corpuscope.errors import InvalidInput
 
@@ -56,6 +57,11 @@ _FLOOR = 0.5
 _SURE = 0.98
 #: Distances below this count as this (re-encoding noise: no pair is closer than that).
 _EPS = 0.002
+#: Weights of the layout, the vectors and the finer check in the fused distance (a weighted
+#: geometric mean of ``1 - similarity``).
+_WEIGHTS = (1.0, 1.0, 1.0)
+#: Values held at once when comparing the pairs one by one.
+_PAIR_BLOCK = 1 << 22
 
 Report = Callable[[int, int, str], None]
 
@@ -77,6 +83,7 @@ def compute_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
     content_ids: npt.ArrayLike | None = None,
     details: npt.ArrayLike | None = None,
+    vectors: npt.ArrayLike | None = None,
     report: Report | None = None,
 ) -> Duplicates:
     """Near-duplicate groups of the rows of ``fingerprints (n, m)`` (any float dtype; rows are
@@ -85,8 +92,10 @@ def compute_duplicates(
 
     ``content_ids (n,)``: optional ids (ints or SHA-1 strings); equal ids are always grouped.
     ``details (n, DETAIL_LENGTH)``: optional finer pictures (``detail.compute_detail``); without
-    them the decision rests on the layout alone. ``report(done, total, message)`` hears of the
-    stages.
+    them the decision rests on the layout alone. ``vectors (n, d)``: optional image vectors of
+    a model (rescaled to unit length): their nearest neighbours by cosine join the layout's as
+    candidates (a rotated, overlaid or cropped copy moves the layout, not the vector), and their
+    distance joins the fused one. ``report(done, total, message)`` hears of the stages.
     """
     unit = _unit_rows(fingerprints)
     t = check_fraction(threshold, name="threshold", low=0.0, high=1.0)
@@ -96,7 +105,12 @@ def compute_duplicates(
         fine = np.asarray(details, dtype=np.float32)
         if fine.shape != (len(unit), DETAIL_LENGTH) or not np.isfinite(fine).all():
             raise InvalidInput("details must be finite, one row of the finer picture per image.")
-    groups, scores = duplicates_kernel(unit, t, ids, fine, report or _silent)
+    semantic = None
+    if vectors is not None:
+        semantic = _unit_rows(vectors, "vectors")
+        if len(semantic) != len(unit):
+            raise InvalidInput("vectors must hold one row per fingerprint.")
+    groups, scores = duplicates_kernel(unit, t, ids, fine, report or _silent, semantic)
     return Duplicates(groups=groups, scores=scores, threshold=t)
 
 
@@ -104,13 +118,13 @@ def _silent(done: int, total: int, message: str) -> None:
     return None
 
 
-def _unit_rows(fingerprints: npt.ArrayLike) -> Vectors:
-    arr = np.asarray(fingerprints)
+def _unit_rows(rows: npt.ArrayLike, name: str = "fingerprints") -> Vectors:
+    arr = np.asarray(rows)
     if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.number) or arr.shape[1] == 0:
-        raise InvalidInput("fingerprints must be a 2-D array of numbers, one row per image.")
+        raise InvalidInput(f"{name} must be a 2-D array of numbers, one row per image.")
     unit = np.ascontiguousarray(arr, dtype=np.float32)
     if not np.isfinite(unit).all():
-        raise InvalidInput("fingerprints contain NaN or infinite values.")
+        raise InvalidInput(f"{name} contain NaN or infinite values.")
     norms = np.linalg.norm(unit, axis=1, keepdims=True)
     out: Vectors = (unit / np.where(norms > 0, norms, 1.0)).astype(np.float32)
     return out
@@ -133,6 +147,7 @@ def duplicates_kernel(
     content: npt.NDArray[np.int64],
     details: npt.NDArray[np.float32] | None,
     report: Report,
+    vectors: Vectors | None = None,
 ) -> tuple[tuple[npt.NDArray[np.int64], ...], tuple[float, ...]]:
     """Trusting kernel of ``compute_duplicates``: (groups, lowest score of each)."""
     node = _nodes(unit, content)
@@ -144,9 +159,13 @@ def duplicates_kernel(
     mirrored = mirror_fingerprints(X) if X.shape[1] == FINGERPRINT_LENGTH else X
     near, sims, flips = nearest_rows(X, mirrored, NEIGHBOURS)
     distance = np.where(near >= 0, np.maximum(1.0 - sims, _EPS), np.inf).astype(np.float32)
+    weight = _WEIGHTS[0]
+    if vectors is not None and n_nodes > 1:
+        near, flips, distance = _with_vectors(X, mirrored, vectors[first], near)
+        weight += _WEIGHTS[1]
     if details is not None and near.shape[1]:
         report(1, 3, "Checking details")
-        distance = _fuse_details(distance, near, flips, details[first])
+        distance = _fuse_details(distance, near, flips, details[first], weight)
     report(2, 3, "Grouping")
     left, right, scores = _copy_pairs(near, distance, threshold)
     node_group, link = _components(n_nodes, left, right, scores)
@@ -156,6 +175,51 @@ def duplicates_kernel(
         for g in groups
     )
     return groups, lowest
+
+
+def _with_vectors(
+    X: Vectors, mirrored: Vectors, V: Vectors, near: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+    """Candidates united from the layout and the vectors' nearest, with the distance
+    ``sqrt((1 - layout similarity) x (1 - vector cosine))`` of each (``inf`` where none)."""
+    by_vector, _ = knn_graph(V, min(NEIGHBOURS, len(V) - 1))
+    found = np.sort(np.concatenate([near, by_vector], axis=1), axis=1)
+    repeated = np.zeros(found.shape, dtype=bool)
+    repeated[:, 1:] = found[:, 1:] == found[:, :-1]
+    candidates = np.where(repeated, -1, found)
+    rows, cols = np.nonzero(candidates >= 0)
+    other = candidates[rows, cols]
+    straight = _row_dots(X, X, rows, other)
+    turned = _row_dots(X, mirrored, rows, other)
+    layout = np.maximum(straight, turned)
+    cosine = _row_dots(V, V, rows, other)
+    distance = np.full(candidates.shape, np.inf, dtype=np.float32)
+    distance[rows, cols] = _mean_distance(
+        (np.maximum(1.0 - layout, _EPS), _WEIGHTS[0]), (np.maximum(1.0 - cosine, _EPS), _WEIGHTS[1])
+    )
+    flips = np.zeros(candidates.shape, dtype=bool)
+    flips[rows, cols] = turned > straight
+    return candidates, flips, distance
+
+
+def _mean_distance(*parts: tuple[npt.NDArray[np.float32], float]) -> npt.NDArray[np.float32]:
+    """Weighted geometric mean of distances given as ``(distances, weight)``."""
+    total = sum(weight for _, weight in parts)
+    logs = sum(weight * np.log(values) for values, weight in parts)
+    out: npt.NDArray[np.float32] = np.exp(logs / total).astype(np.float32)
+    return out
+
+
+def _row_dots(
+    A: Vectors, B: Vectors, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """``A[rows[p]] . B[cols[p]]`` for each p, in blocks (bounded memory)."""
+    out = np.empty(len(rows), dtype=np.float32)
+    step = max(1, _PAIR_BLOCK // max(A.shape[1], 1))
+    for start in range(0, len(rows), step):
+        part = slice(start, start + step)
+        out[part] = np.einsum("ij,ij->i", A[rows[part]], B[cols[part]])
+    return out
 
 
 def _scores(distance: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -184,8 +248,10 @@ def _fuse_details(
     near: npt.NDArray[np.int64],
     flips: npt.NDArray[np.bool_],
     details: npt.NDArray[np.float32],
+    weight: float,
 ) -> npt.NDArray[np.float32]:
-    """Distances with the finer check folded in, for the neighbours that stand out."""
+    """Distances (a weighted geometric mean of signals of total ``weight``) with the finer
+    check folded in, for the neighbours that stand out."""
     # the neighbours that stand out, and in a crowd (layouts alike) the nearest few
     ranks = np.argsort(np.argsort(distance, axis=1, kind="stable"), axis=1)
     crowded = (ranks < _CROWD_CHECKS) & (distance <= 1.0 - _CROWD_FROM)
@@ -199,7 +265,7 @@ def _fuse_details(
     similar = compare_details(details, pairs[:, 0], pairs[:, 1], pairs[:, 2].astype(bool))
     fine = np.maximum(1.0 - similar, _EPS)[inverse.ravel()]
     out = distance.copy()
-    out[rows, cols] = np.sqrt(distance[rows, cols] * fine)
+    out[rows, cols] = _mean_distance((distance[rows, cols], weight), (fine, _WEIGHTS[2]))
     return out
 
 

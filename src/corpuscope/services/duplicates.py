@@ -1,8 +1,10 @@
 """Near-duplicate runs: groups of copies of the same picture, recorded like any run.
 
-The signal is what each image got at import: its layout fingerprint and its finer 32 x 32
-picture (docs/scores.md says what the duplicate score means). Vectors are not needed; when
-the project has them they only order the images inside each group. Files with identical bytes
+The signals are what each image got at import, its layout fingerprint and its finer 32 x 32
+picture, and the model's vectors when the project has them for every image searched: they find
+the rotated, overlaid and cropped copies whose layout moved (docs/scores.md says what the
+duplicate score means and what each signal brings). Without vectors the layout alone proposes
+the candidates. Files with identical bytes
 are one image: an image with several files is reported as a group of its own when it has no
 near-duplicate.
 """
@@ -56,12 +58,12 @@ def run_duplicates(
     step = _Stages(report, cancel)
     step(0, "Reading fingerprints")
     ids, prints, details = _fingerprints(project, image_ids)
+    vectors, vector_set = find_vectors(project, model, ids)
     step(1, "Comparing pictures")
     started = time.perf_counter()
-    found = compute_duplicates(prints, threshold=threshold, details=details)
+    found = compute_duplicates(prints, threshold=threshold, details=details, vectors=vectors)
     seconds = time.perf_counter() - started
     step(2, "Recording the groups")
-    vectors, vector_set = _vectors(project, model, ids)
     signal = vectors if vectors is not None else _unit(prints)
     groups = [
         _group(ids, signal, members, score)
@@ -79,7 +81,8 @@ def run_duplicates(
             )
     groups.sort(key=lambda group: -(group.similarity or 0.0))
     data = RunInput(ids, signal, vector_set, {"kind": "all" if image_ids is None else "images"})
-    params = {"threshold": threshold, "signal": "layout+detail"}
+    used = "layout+detail+vectors" if vectors is not None else "layout+detail"
+    params = {"threshold": threshold, "signal": used}
     view = record_run(project, "duplicates", params, None, data, groups, seconds)
     step(3, "Done")
     return view
@@ -140,7 +143,7 @@ def _fingerprints(
     return ids, rows[:, :FINGERPRINT_LENGTH], rows[:, FINGERPRINT_LENGTH:]
 
 
-def _vectors(
+def find_vectors(
     project: Project, model: str | None, ids: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.float32] | None, VectorSet | None]:
     """The model's vectors of exactly these images, or None when some are missing."""

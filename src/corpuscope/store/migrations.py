@@ -222,6 +222,16 @@ RUN_LEVELS = (
     ) WITHOUT ROWID""",
 )
 
+# The model a project works with (clustering, map, similar images, recommendations, search):
+# one row at most; without it the project uses the default model (services/models.py).
+MODEL_CHOICE = (
+    f"""CREATE TABLE model_choice (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        model TEXT NOT NULL,
+        chosen_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -231,6 +241,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
     ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
     ("0010_run_levels", RUN_LEVELS),
+    ("0011_model_choice", MODEL_CHOICE),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
