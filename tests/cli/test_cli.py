@@ -147,6 +147,14 @@ def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
     assert "Clustering" in run("save", project, str(first["run"])).stdout
     tags = run("tag", "list", project, "Clustering").stdout
     assert "  Cluster 1.1" in tags
+    top = json.loads(run("cluster", project, "--k", "-1", "--level", "99", "--json").stdout)
+    assert sum(len(g["paths"]) for g in top["groups"]) == 13
+    refused = run("coarser", project, str(top["run"]), ok=False)
+    assert "has no coarser level" in refused.stdout + refused.stderr
+    if top["params"]["levels"] > 1:
+        assert "Level -1" in run("finer", project, str(top["run"])).stdout
+    refused = run("finer", project, str(first["run"]), ok=False)
+    assert "not made by automatic clustering" in refused.stdout + refused.stderr
     found = json.loads(run("duplicates", project, "--json").stdout)
     pairs = [sorted(g["paths"]) for g in found["groups"]]
     assert ["red-0-small.jpg", "red/0.jpg"] in pairs

@@ -94,9 +94,11 @@ def test_each_clustering_reports_its_stages(
 ) -> None:
     stages, report = recorder()
     view = run_request(project, checked(project, algorithm), report=report)
-    assert [done for done, _, _ in stages] == [0, 1, 2]
-    assert all(total == 3 for _, total, _ in stages)
-    assert "120 images" in stages[1][2]
+    dones = [done for done, _, _ in stages]
+    totals = {total for _, total, _ in stages}
+    assert len(stages) >= 3 and len(totals) == 1
+    assert dones[0] == 0 and dones == sorted(dones) and dones[-1] <= totals.pop()
+    assert any("120 images" in message for _, _, message in stages)
     assert [run.id for run in list_runs(project)] == [view.run.id]
 
 

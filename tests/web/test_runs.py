@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
 import pytest
 from tests.web.conftest import Corpus, error, ok, wait_task, wait_tasks
 
 from corpuscope.services import clustering
 from corpuscope.store.db import open_project
-from corpuscope.store.runs import NewGroup, NewRun, save_run
+from corpuscope.store.runs import NewGroup, NewRun, RunLevels, save_run
 
 
 @pytest.fixture
@@ -226,8 +227,8 @@ def test_a_run_is_a_task_with_progress_and_cancel(
     assert "image_ids" not in task["params"]  # progress events stay small
     assert started.wait(60)
     live = ok(corpus.get(f"/tasks/{task['id']}"))
-    assert (live["status"], live["done"], live["total"]) == ("running", 1, 3)
-    assert live["message"] == "clustering 5 images"
+    assert (live["status"], live["done"], live["total"]) == ("running", 0, 5)
+    assert live["message"] == "Clustering 5 images"
     second = ok(corpus.post("/runs", {"algorithm": "auto"}), 202)
     assert ok(corpus.get(f"/tasks/{second['id']}"))["status"] == "queued"  # one run at a time
     ok(corpus.post(f"/tasks/{task['id']}/cancel"))
@@ -245,3 +246,34 @@ def test_a_bad_run_is_refused_before_it_is_queued(corpus: Corpus) -> None:
     assert "between 0 and 1" in message
     assert "vectors" in error(corpus.post("/runs", {"algorithm": "auto"}), 404)
     assert [task["kind"] for task in ok(corpus.get("/tasks"))["tasks"]] == ["import"]
+
+
+def test_finer_and_coarser_from_stored_levels(corpus: Corpus, vectors: list[int]) -> None:
+    ids = sorted(vectors)
+    with open_project(corpus.root) as project, project.write() as conn:
+        run_id = save_run(
+            conn,
+            NewRun(
+                "auto", {"k": -1, "level": 0, "levels": 2}, 0, None, {"kind": "all"}, 6, 0.1,
+                [NewGroup("cluster", 0.5, ids, [0.9] * 6, level=1)],
+                levels=RunLevels(np.array(ids), (np.array([0, 0, 0, 1, 1, 1]), np.zeros(6, int)), 1),
+            ),
+        )  # fmt: skip
+    group = ok(corpus.get(f"/runs/{run_id}"))["groups"][0]
+    assert group["level"] == 1
+    finer = ok(corpus.post(f"/runs/{run_id}/level", {"step": -1}))
+    assert finer["id"] == run_id and finer["params"]["level"] == -1
+    assert sorted(g["size"] for g in finer["groups"]) == [3, 3]
+    refused = corpus.post(f"/runs/{run_id}/level", {"step": -1})
+    assert "no finer level" in error(refused, 409)
+    coarser = ok(corpus.post(f"/runs/{run_id}/level", {"step": 1}))
+    whole = coarser["groups"][0]["id"]
+    nested = ok(corpus.post(f"/runs/{run_id}/level", {"step": -1, "group_id": whole}))
+    assert (nested["parent_run_id"], nested["parent_group_id"]) == (run_id, whole)
+    assert len(nested["groups"]) == 2
+    part = nested["groups"][0]["id"]
+    refused = corpus.post(f"/runs/{nested['id']}/level", {"step": -1, "group_id": part})
+    assert error(refused, 409).startswith("No finer grouping found in Cluster 1.")
+    undone = ok(corpus.post(f"/runs/{nested['id']}/level", {"step": 1, "group_id": part}))
+    assert undone["id"] == run_id and undone["groups"][0]["child_run_ids"] == []
+    assert corpus.post(f"/runs/{run_id}/level", {"step": 2}).status_code == 422

@@ -686,6 +686,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{pid}/runs/{run_id}/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step Level
+         * @description An automatic run (or one cluster) one level finer or coarser, from its stored levels.
+         *
+         *     Returns the run to show: the run itself, or the nested run of a cluster made finer. When
+         *     there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
+         */
+        post: operations["step_level_api_projects__pid__runs__run_id__level_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{pid}/runs/{run_id}": {
         parameters: {
             query?: never;
@@ -1103,6 +1126,12 @@ export interface components {
              * @default false
              */
             stability?: boolean;
+            /**
+             * Level
+             * @description auto: 0 = found grain, < 0 finer, > 0 coarser.
+             * @default 0
+             */
+            level?: number;
             /** Image Ids */
             image_ids?: number[] | null;
             within?: components["schemas"]["WithinIn"] | null;
@@ -1429,6 +1458,20 @@ export interface components {
             undone: boolean;
             /** Created At */
             created_at: string;
+        };
+        /**
+         * LevelStepIn
+         * @description ``step``: -1 finer, 1 coarser; ``group_id``: only this cluster (finer: its parts become
+         *     a nested run; coarser: it merges with its neighbours), else the whole run.
+         */
+        LevelStepIn: {
+            /**
+             * Step
+             * @enum {integer}
+             */
+            step: -1 | 1;
+            /** Group Id */
+            group_id?: number | null;
         };
         /**
          * MapIn
@@ -1821,6 +1864,8 @@ export interface components {
             size: number;
             /** Child Run Ids */
             child_run_ids: number[];
+            /** Level */
+            level?: number | null;
         };
         /** RunOut */
         RunOut: {
@@ -5625,6 +5670,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    step_level_api_projects__pid__runs__run_id__level_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LevelStepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
                 };
             };
             /** @description Bad request */

@@ -4,6 +4,7 @@
  */
 
 import type { ClusterIn, PropertyOut, RunOut, TaskOut } from "../api/types";
+import { ApiError } from "../api/http";
 import { messageOf, notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "../project/session.svelte";
 
@@ -17,15 +18,17 @@ export class RunStore {
   /** The run being computed, as a task: where it was started ("root" or a group id), and the
    * task's id once the server has queued it. */
   pending = $state<{ where: "root" | number; taskId: number | null } | null>(null);
+  /** Where a step to a finer or coarser level is being fetched ("root" or a group id). */
+  private stepping = $state<"root" | number | null>(null);
   private seen = -1;
 
   constructor(private readonly session: Session) {
     this.closed = new Set(this.readClosed());
   }
 
-  /** "root" or a group id while a clustering is being computed there. */
+  /** "root" or a group id while a clustering is computed, or a level fetched, there. */
   get busy(): "root" | number | null {
-    return this.pending?.where ?? null;
+    return this.pending?.where ?? this.stepping;
   }
 
   /** The task computing the pending run, with its live progress. */
@@ -36,6 +39,12 @@ export class RunStore {
 
   get(id: number): RunOut | undefined {
     return this.loaded.get(id);
+  }
+
+  /** Whether a loaded run kept levels to show it finer or coarser. */
+  hasLevels(id: number): boolean {
+    const levels = this.loaded.get(id)?.params.levels;
+    return typeof levels === "number" && levels > 1;
   }
 
   /** Load a run and every run nested below it (again when the data version moved). */
@@ -107,6 +116,30 @@ export class RunStore {
       return null;
     } finally {
       this.pending = null;
+    }
+  }
+
+  /**
+   * One level finer (-1) or coarser (1), from the levels an automatic run kept: the whole run,
+   * or one cluster (finer: its parts hang under it; coarser: it merges with its neighbours).
+   * "No finer grouping found" and the like come as a notice, not an error.
+   */
+  async step(runId: number, step: -1 | 1, groupId: number | null = null): Promise<void> {
+    const root = this.session.view.run;
+    this.stepping = groupId ?? "root";
+    try {
+      await this.session.api.stepLevel(runId, step, groupId);
+      // the groups were replaced (SQLite may give a new group an old id): every view refetches
+      await this.session.changed();
+      if (root !== null && root !== undefined) {
+        this.seen = Number.NaN;
+        await this.ensure(root, -1);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) notify(error.message);
+      else showError(error);
+    } finally {
+      this.stepping = null;
     }
   }
 

@@ -18,14 +18,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.analysis.clustering import compute_clustering
-from corpuscope.errors import InvalidInput
+from corpuscope.analysis.clustering import AUTOMATIC, Clustering, compute_clustering
+from corpuscope.errors import InvalidInput, NoFinerGrouping
 from corpuscope.services.progress import Report, report_stage
 from corpuscope.services.runs import RunView, load_run
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project, in_one_snapshot
-from corpuscope.store.runs import GroupRecord, NewGroup, NewRun, RunRecord
+from corpuscope.store.runs import GroupRecord, NewGroup, NewRun, RunLevels, RunRecord
 from corpuscope.store.vectors import VectorSet
 
 #: Largest k accepted: beyond this, groups are too small to look at.
@@ -116,37 +116,93 @@ def run_clustering(
     within: tuple[int, int] | None = None,
     image_ids: Sequence[int] | None = None,
     stability: bool = False,
+    level: int = 0,
     report: Report | None = None,
     cancel: threading.Event | None = None,
 ) -> RunView:
     """Cluster images into ``k`` groups (``-1``: choose the number automatically) and record it.
 
-    ``report(done, total, message)`` hears of each stage; ``cancel`` set between stages raises
-    :class:`~corpuscope.errors.Cancelled` (nothing is recorded then).
+    ``level`` (automatic only): steps from the automatic answer to a finer (< 0) or coarser
+    (> 0) level. The automatic run keeps its levels, so that it can be shown finer or coarser
+    later without computing the graph again (see :mod:`levels`). Nested in a group
+    (``within``), an automatic run that finds no finer grouping raises ``NoFinerGrouping``
+    instead of recording a run of one group. ``report(done, total, message)`` hears of each
+    stage; ``cancel`` set between stages raises ``Cancelled``.
     """
     check_cluster_count(k)
-    report_stage(report, cancel, 0, 3, "loading vectors")
+    if level and k != AUTOMATIC:
+        raise InvalidInput("Only automatic clustering (k = -1) has finer and coarser levels.")
+    stages = {"load": (0, "Loading vectors"), **_STAGES}
+
+    def stage(name: str) -> None:
+        done, message = stages[name]
+        report_stage(report, cancel, done, len(stages), message)
+
+    stage("load")
     data = resolve_input(project, model=model, within=within, image_ids=image_ids)
     if len(data.ids) == 0:
         raise InvalidInput("There are no images with vectors to cluster.")
-    report_stage(report, cancel, 1, 3, f"clustering {len(data.ids):,} images")
+    report_stage(report, cancel, 0, len(stages), f"Clustering {len(data.ids):,} images")
     started = time.perf_counter()
     runs = STABILITY_RUNS if stability else 0
-    result = compute_clustering(data.X, n_clusters=k, seed=seed, stability_runs=runs)
+    result = compute_clustering(
+        data.X, n_clusters=k, seed=seed, stability_runs=runs, level=level, stage=stage
+    )
     seconds = time.perf_counter() - started
-    report_stage(report, cancel, 2, 3, "saving the clusters")
-    groups = [
+    stage("save")
+    ordinary = [group for group in result.groups if not group.is_outliers]
+    if within is not None and k == AUTOMATIC and len(ordinary) < 2:
+        raise NoFinerGrouping(no_finer_message(project, within[1]))
+    hierarchy = result.hierarchy
+    groups = new_groups(data.ids, result, level=result.level if hierarchy else None)
+    params: dict[str, Any] = {
+        "k": k,
+        "method": result.algorithm,
+        "stability": stability,
+        "found": len(groups),
+    }
+    levels = None
+    if hierarchy is not None:
+        params |= {"level": result.level - hierarchy.chosen, "levels": len(hierarchy.levels)}
+        levels = RunLevels(data.ids, hierarchy.levels, hierarchy.chosen)
+    algorithm = "kmeans" if k > 0 else "auto"
+    view = record_run(project, algorithm, params, seed, data, groups, seconds, levels=levels)
+    if report is not None:
+        report(len(stages), len(stages), "Done")
+    return view
+
+
+_STAGES = {
+    "graph": (1, "Linking each image to its nearest neighbours"),
+    "levels": (2, "Finding groups at every level"),
+    "scores": (3, "Scoring the groups"),
+    "save": (4, "Saving the run"),
+}
+
+
+def new_groups(
+    ids: npt.NDArray[np.int64], result: Clustering, *, level: int | None = None
+) -> list[NewGroup]:
+    """Groups to store for a computed clustering of the images ``ids``."""
+    return [
         NewGroup(
             "outliers" if group.is_outliers else "cluster",
             group.score,
-            data.ids[group.members].tolist(),
+            ids[group.members].tolist(),
             result.image_scores[group.members].tolist(),
             stability=group.stability,
+            level=level,
         )
         for group in result.groups
     ]
-    params = {"k": k, "method": result.algorithm, "stability": stability, "found": len(groups)}
-    return record_run(project, "kmeans" if k > 0 else "auto", params, seed, data, groups, seconds)
+
+
+def no_finer_message(project: Project, group_id: int) -> str:
+    """The sentence for a group in which the automatic mode found nothing finer."""
+    from corpuscope.services.runs import group_label
+
+    label = group_label(project, group_id)
+    return f"No finer grouping found in {label}: its images form one group."
 
 
 def record_run(
@@ -157,6 +213,8 @@ def record_run(
     data: RunInput,
     groups: Sequence[NewGroup],
     seconds: float,
+    *,
+    levels: RunLevels | None = None,
 ) -> RunView:
     """Store a computed run and return it as the user sees it."""
     run = NewRun(
@@ -170,6 +228,7 @@ def record_run(
         groups,
         data.parent_run_id,
         data.parent_group_id,
+        levels,
     )
     with project.write() as conn:
         run_id = runstore.save_run(conn, run)

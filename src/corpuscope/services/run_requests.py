@@ -37,7 +37,8 @@ class RunRequest:
     """``kmeans`` (``k`` groups, -1: chosen), ``auto``, ``duplicates`` (``threshold``: least
     similarity), ``tags`` (each image to the nearest tag of ``property``, unassigned below
     ``threshold``). The images: all, ``image_ids``, or one group of an earlier run (``within``:
-    ``(run id, group id)``, k-means and automatic only)."""
+    ``(run id, group id)``, k-means and automatic only). ``level`` (automatic only): levels finer
+    (< 0) or coarser (> 0) than the automatic answer."""
 
     algorithm: Algorithm = "kmeans"
     k: int = -1
@@ -49,6 +50,7 @@ class RunRequest:
     stability: bool = False
     image_ids: tuple[int, ...] | None = None
     within: tuple[int, int] | None = None
+    level: int = 0
 
     def to_params(self) -> dict[str, Any]:
         """As JSON-ready task parameters (see :func:`request_from_params`)."""
@@ -99,6 +101,8 @@ def check_run_request(project: Project, request: RunRequest) -> RunRequest:
     else:
         request = replace(request, k=-1 if algorithm == "auto" else request.k)
         check_cluster_count(request.k)
+    if request.level and request.k != -1:
+        raise InvalidInput("Only automatic clustering (k = -1) has finer and coarser levels.")
     if request.within is not None:
         load_parent_group(project.read(), *request.within)
     else:
@@ -143,6 +147,7 @@ def run_request(
         within=request.within,
         image_ids=request.image_ids,
         stability=request.stability,
+        level=request.level,
         report=report,
         cancel=cancel,
     )

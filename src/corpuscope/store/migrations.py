@@ -245,6 +245,24 @@ APPLICATION_MARK = (f"PRAGMA application_id = {APPLICATION_ID}",)
 # ones again from the 512-px thumbnails on its next run.
 FINGERPRINT_DETAIL = ("UPDATE images SET fingerprint = NULL",)
 
+# The nested levels of an automatic run (finest first), to show it finer or coarser without
+# computing the graph again: the run's image ids once, then one int32 label per image and level
+# (-1 = outliers); each group remembers the level it was cut from.
+RUN_LEVELS = (
+    "ALTER TABLE run_groups ADD COLUMN level INTEGER",
+    """CREATE TABLE run_hierarchies (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        image_ids BLOB NOT NULL,
+        chosen INTEGER NOT NULL
+    )""",
+    """CREATE TABLE run_levels (
+        run_id INTEGER NOT NULL REFERENCES run_hierarchies(run_id) ON DELETE CASCADE,
+        level INTEGER NOT NULL,
+        labels BLOB NOT NULL,
+        PRIMARY KEY (run_id, level)
+    ) WITHOUT ROWID""",
+)
+
 # The model a project works with (clustering, map, similar images, recommendations, search):
 # one row at most; without it the project uses the default model (services/models.py).
 MODEL_CHOICE = (
@@ -265,6 +283,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0007_names_as_bytes", NAMES_AS_BYTES),
     ("0008_application_id", APPLICATION_MARK),
     ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
+    ("0010_run_levels", RUN_LEVELS),
     ("0011_model_choice", MODEL_CHOICE),
 )
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, status
 
 from corpuscope.services import naming
 from corpuscope.services import runs as runservice
+from corpuscope.services.levels import run_level_step
 from corpuscope.services.runs import RunView
 from corpuscope.web.deps import ProjectDep, RunnerDep
 from corpuscope.web.routes.convert import task_out
@@ -18,6 +19,7 @@ from corpuscope.web.schemas.projects import TaskOut
 from corpuscope.web.schemas.runs import (
     ClusterIn,
     GroupNameIn,
+    LevelStepIn,
     MembersIn,
     NamesIn,
     NamesOut,
@@ -58,6 +60,16 @@ def create_run(body: ClusterIn, runner: RunnerDep) -> TaskOut:
     On all images, on ``image_ids``, or nested in one group of an earlier run (``within``).
     """
     return task_out(runner.queue_run(body.to_request()))
+
+
+@router.post("/runs/{run_id}/level")
+def step_level(run_id: RunId, body: LevelStepIn, project: ProjectDep) -> RunOut:
+    """An automatic run (or one cluster) one level finer or coarser, from its stored levels.
+
+    Returns the run to show: the run itself, or the nested run of a cluster made finer. When
+    there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
+    """
+    return run_out(run_level_step(project, run_id, step=body.step, group_id=body.group_id))
 
 
 @router.get("/runs/{run_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -41,6 +41,9 @@ class ClusterIn(Strict):
     model: Name | None = None
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     stability: bool = False
+    level: int = Field(
+        default=0, ge=-20, le=20, description="auto: 0 = found grain, < 0 finer, > 0 coarser."
+    )
     image_ids: IdList | None = None
     within: WithinIn | None = None
 
@@ -56,6 +59,7 @@ class ClusterIn(Strict):
             stability=self.stability,
             image_ids=None if self.image_ids is None else tuple(self.image_ids),
             within=None if self.within is None else (self.within.run_id, self.within.group_id),
+            level=self.level,
         )
 
 
@@ -72,6 +76,7 @@ class RunGroupOut(BaseModel):
     similarity: float | None = None
     size: int
     child_run_ids: list[int]
+    level: int | None = None
 
 
 class RunOut(BaseModel):
@@ -87,6 +92,14 @@ class RunOut(BaseModel):
     saved_property_id: int | None
     created_at: str
     groups: list[RunGroupOut]
+
+
+class LevelStepIn(Strict):
+    """``step``: -1 finer, 1 coarser; ``group_id``: only this cluster (finer: its parts become
+    a nested run; coarser: it merges with its neighbours), else the whole run."""
+
+    step: Literal[-1, 1]
+    group_id: Id | None = None
 
 
 class SaveRunIn(Strict):
