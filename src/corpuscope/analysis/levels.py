@@ -12,7 +12,7 @@ One nearest-neighbour graph (see ``communities``) is split top-down:
    is the automatic answer (``chosen``), and every group in it is a group in which no finer
    grouping was found;
 3. **finer**: every group of the answer split once more without the test (Leiden at 0.5, or at
-   1.0 where 0.5 keeps it whole), for a user who wants more detail;
+   1.0, two passes, where 0.5 keeps it whole), for a user who wants more detail;
 4. **coarser**: the top partition's groups merged by Leiden on the graph of groups (edge weight =
    the summed weights between two groups, a group's inner weight as a loop), until one group
    remains or nothing merges.
@@ -49,6 +49,9 @@ Labels = npt.NDArray[np.int64]
 
 RESOLUTION = 0.5
 FINER_RESOLUTION = 1.0
+#: Leiden passes for the finer level's second try at ``FINER_RESOLUTION``: on a group without
+#: structure, running to convergence costs about 4x as much for under 0.01 more modularity.
+FINER_ITERATIONS = 2
 #: Mean adjusted Rand index between reruns above which a split counts as found, not made up.
 STABLE_SPLIT = 0.75
 #: How much more modular than a Gaussian cloud of its shape a split must be to be kept.
@@ -272,7 +275,9 @@ def _finer(
             if parts is None:
                 parts = leiden_membership(sub, resolution=RESOLUTION, seed=seed)
             if parts.max() == 0:
-                parts = leiden_membership(sub, resolution=FINER_RESOLUTION, seed=seed)
+                parts = leiden_membership(
+                    sub, resolution=FINER_RESOLUTION, seed=seed, iterations=FINER_ITERATIONS
+                )
         for part in range(1, int(parts.max()) + 1):
             idx = members[parts == part]
             labels[idx] = next_label if len(idx) >= min_size else -1
