@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from corpuscope.analysis import levels
 from corpuscope.analysis.communities import canonical
-from corpuscope.analysis.levels import compute_hierarchy
+from corpuscope.analysis.levels import compute_adjusted_rand, compute_hierarchy
 
 from .conftest import unit_rows
 
@@ -82,3 +85,50 @@ def test_the_answer_has_the_same_grain_whatever_the_seed() -> None:
     X, fine, _ = nested_blobs(seed=2)
     for seed in range(3):
         assert adjusted_rand_score(fine, compute_hierarchy(X, seed=seed).labels) > 0.95
+
+
+def test_adjusted_rand_matches_scikit_learn() -> None:
+    rng = np.random.default_rng(0)
+    cases = [(rng.integers(0, 4, 200), rng.integers(0, 7, 200)) for _ in range(20)]
+    labels = rng.integers(0, 5, 50)
+    cases += [
+        (labels, labels),  # identical
+        (np.zeros(30, dtype=np.int64), np.zeros(30, dtype=np.int64)),  # one group each
+        (np.zeros(30, dtype=np.int64), np.arange(30)),  # one group against singletons
+        (np.arange(30), np.arange(30)[::-1].copy()),  # singletons, renamed
+    ]
+    for a, b in cases:
+        assert compute_adjusted_rand(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+    # the premise of the early stop: a whole labelling agrees with no split at all
+    whole = np.zeros(40, dtype=np.int64)
+    assert compute_adjusted_rand(whole, np.arange(40) % 3) == 0.0
+
+
+def test_stopping_the_seed_runs_early_changes_no_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    X, _, _ = nested_blobs(seed=1)
+    calls = {"runs": 0}
+    leiden = levels.leiden_membership
+
+    def counted(*args: Any, **kwargs: Any) -> np.ndarray:
+        calls["runs"] += 1
+        return leiden(*args, **kwargs)
+
+    monkeypatch.setattr(levels, "leiden_membership", counted)
+    early = compute_hierarchy(X, seed=0)
+    early_runs, calls["runs"] = calls["runs"], 0
+    monkeypatch.setattr(levels, "_best_agreement", lambda agreement, done: 1.0)
+    monkeypatch.setattr(levels, "_WHOLE_RUN_CEILING", 1.0)
+    full = compute_hierarchy(X, seed=0)
+    assert early_runs < calls["runs"]  # the stop did cut runs
+    assert early.chosen == full.chosen
+    assert all(np.array_equal(a, b) for a, b in zip(early.levels, full.levels, strict=True))
+
+
+def test_the_gaussian_cloud_has_the_rows_mean_and_covariance() -> None:
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(30, 8)) @ rng.normal(size=(8, 8)) + 3.0
+    for rows in (Z, Z[:5]):
+        cloud = levels._gaussian_like(rows, 200_000, np.random.default_rng(1))
+        scale = np.abs(np.cov(rows, rowvar=False)).max()
+        assert np.abs(cloud.mean(axis=0) - rows.mean(axis=0)).max() < 0.02 * np.sqrt(scale)
+        assert np.abs(np.cov(cloud, rowvar=False) - np.cov(rows, rowvar=False)).max() < 0.02 * scale

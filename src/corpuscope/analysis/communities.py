@@ -108,9 +108,10 @@ def neighbour_graph(
 
 
 def leiden_membership(
-    graph: igraph.Graph, *, resolution: float, seed: int
+    graph: igraph.Graph, *, resolution: float, seed: int, iterations: int = -1
 ) -> npt.NDArray[np.int64]:
-    """Leiden communities maximising modularity at ``resolution`` (deterministic for a seed)."""
+    """Leiden communities maximising modularity at ``resolution`` (deterministic for a seed),
+    after ``iterations`` passes (-1: until the partition stops changing)."""
     if graph.vcount() == 0:
         return np.zeros(0, dtype=np.int64)
     igraph.set_random_number_generator(random.Random(seed))
@@ -119,7 +120,7 @@ def leiden_membership(
             objective_function="modularity",
             weights="weight",
             resolution=resolution,
-            n_iterations=-1,
+            n_iterations=iterations,
         )
     finally:
         igraph.set_random_number_generator(random)
