@@ -56,7 +56,7 @@ def test_minus_one_with_kmeans_runs_automatic_and_steps_levels(
 ) -> None:
     page, shot = browsing.page, browsing.shot
     assert isinstance(page, Page)
-    page.goto(f"{server.url}#/p/{server.pid}/grid?sort=path")
+    page.goto(server.link(f"#/p/{server.pid}/grid?sort=path"))
     expect(page.get_by_test_id("thumb").first).to_be_visible()
 
     # -1 typed while k-means is selected: the dialog accepts it and runs automatic clustering

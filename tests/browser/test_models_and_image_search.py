@@ -40,7 +40,7 @@ def test_dropping_an_outside_image_ranks_the_project_like_the_api(
     assert isinstance(page, Page)
     data = _outside_picture(tmp_path)
     before = server.image_count()
-    page.goto(f"{server.url}#/p/{server.pid}/grid?sort=path")
+    page.goto(server.link(f"#/p/{server.pid}/grid?sort=path"))
     expect(page.get_by_test_id("thumb").first).to_be_visible()
     transfer = page.evaluate_handle(DROP, [base64.b64encode(data).decode(), "outside.jpg"])
     page.dispatch_event("main", "dragover", {"dataTransfer": transfer})
@@ -79,7 +79,7 @@ def test_text_search_hint_leads_to_the_models_and_another_model_is_chosen(
 ) -> None:
     page, shot = browsing.page, browsing.shot
     assert isinstance(page, Page)
-    page.goto(f"{server.url}#/p/{server.pid}/grid?sort=path")
+    page.goto(server.link(f"#/p/{server.pid}/grid?sort=path"))
     hint = page.get_by_test_id("search-hint")
     expect(hint).to_contain_text("efficientnet-lite0 cannot read text")
     expect(page.get_by_test_id("search-input")).to_be_disabled()

@@ -33,7 +33,7 @@ def test_a_clustering_shows_its_progress_can_be_cancelled_and_opens_when_done(
 
     page.get_by_test_id("create-clusters").click()
     progress = page.get_by_test_id("clustering-progress")
-    expect(progress).to_contain_text("clustering 34 images")
+    expect(progress).to_contain_text("Clustering 34 images")
     expect(page.get_by_test_id("task-indicator")).to_contain_text("Clustering")
     shot("clustering-in-progress")
     progress.get_by_role("button", name="Cancel").click()
