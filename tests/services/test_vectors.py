@@ -87,3 +87,19 @@ def test_loading_a_subset_and_missing_vectors(imported) -> None:
     assert ids.tolist() == [2, 5] and X.shape == (2, 1280)
     with pytest.raises(NotFound, match="no efficientnet-lite0 vectors"):
         load_project_vectors(imported, image_ids=[2, 99])
+
+
+def test_parquet_export_has_the_same_columns_as_the_npz(imported, tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    run_vectors(imported, VectorOptions(workers=0))
+    export_vectors(imported, tmp_path / "out.npz")
+    assert export_vectors(imported, tmp_path / "out.parquet") == 12
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.column_names == ["image_ids", "paths", "vectors", "model"]
+    with np.load(tmp_path / "out.npz") as data:
+        assert table["image_ids"].to_pylist() == data["image_ids"].tolist()
+        assert table["paths"].to_pylist() == data["paths"].tolist()
+        vectors = np.stack(table["vectors"].to_numpy(zero_copy_only=False))
+        np.testing.assert_array_equal(vectors, data["vectors"])
+        assert set(table["model"].to_pylist()) == {str(data["model"])}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from corpuscope.cli import annotation_cmds, cluster_cmds, project_cmds, serve_cmds, vector_cmds  # noqa: F401
+from corpuscope.cli import (  # noqa: F401
+    annotation_cmds,
+    cluster_cmds,
+    export_cmds,
+    project_cmds,
+    serve_cmds,
+    vector_cmds,
+)
 from corpuscope.cli.app import app
 from corpuscope.errors import CorpuscopeError
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from corpuscope.analysis.fingerprint import compute_fingerprint
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image, read_header
+from corpuscope.ingest.metadata import read_metadata
 from corpuscope.ingest.records import FileRecord, ImageRecord
 from corpuscope.ingest.scan import ScannedFile
 from corpuscope.ingest.thumbnails import LARGE, has_thumbnails, thumbnail_path, write_thumbnails
@@ -49,12 +50,14 @@ def read_file(root: Path, scanned: ScannedFile, settings: ReadSettings) -> FileR
 def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
     with open_image(data, max_pixels=settings.max_pixels) as opened:
         header = read_header(opened)
+        metadata = read_metadata(opened)  # before decoding: that drops the EXIF orientation
         if has_thumbnails(settings.thumbs_dir, sha1):
             with Image.open(thumbnail_path(settings.thumbs_dir, sha1, LARGE)) as cached:
                 large = cached.convert("RGB")
         else:
             large = write_thumbnails(decode_rgb(opened, target=LARGE), settings.thumbs_dir, sha1)
-    return ImageRecord(sha1, header.width, header.height, header.format, fingerprint_of(large))
+    fingerprint = fingerprint_of(large)
+    return ImageRecord(sha1, header.width, header.height, header.format, fingerprint, metadata)
 
 
 #: Long side of the picture the near-duplicate fingerprint is taken from. Measured with

@@ -4,7 +4,9 @@ Columns: ``folder``, ``path``, ``sha1``, then one column per property headed
 ``Name [type, mode]``. A tag is written as its path from a root tag, ``Animals>Cats``; a tag with
 several parents is written once per path, so the hierarchy (a DAG) comes back whole. Several
 tags in one cell are separated by ``|``; a ``|``, ``>`` or ``\\`` inside a name is escaped with
-``\\``. On import an empty cell leaves the stored value alone.
+``\\``. On import an empty cell leaves the stored value alone, and so does a cell of a
+read-only property (metadata read from the files); informational columns without a
+``[type, mode]`` heading that an export to a folder writes (:data:`INFORMATIONAL`) are skipped.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ from corpuscope.store.files import list_export_rows, locate_file
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
 from corpuscope.store.tags import Tag
+from corpuscope.store.values import Scalar
 
 FIXED = ("folder", "path", "sha1")
+#: Columns an export to a folder adds after the fixed ones; an import skips them.
+INFORMATIONAL = ("exported", "group")
 _HEADER = re.compile(r"^(?P<name>.+?) \[(?P<type>[a-z_]+), (?P<mode>image|instance)\]$")
 
 
@@ -37,7 +42,8 @@ def header_of(prop: Property) -> str:
     return f"{prop.name} [{prop.type}, {prop.mode}]"
 
 
-def _escape(name: str) -> str:
+def escape_name(name: str) -> str:
+    """A tag name inside a path: ``|``, ``>`` and ``\\`` escaped with ``\\``."""
     return name.replace("\\", "\\\\").replace("|", "\\|").replace(">", "\\>")
 
 
@@ -64,21 +70,30 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+def tag_ids_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[int]]:
+    """Every path of tag ids from a root tag down to ``tag_id``."""
+    parents = tags[tag_id].parents
+    if not parents:
+        return [[tag_id]]
+    return [[*path, tag_id] for parent in parents for path in tag_ids_paths(parent, tags)]
+
+
 def tag_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
     """Every path of names from a root tag down to ``tag_id``."""
-    tag = tags[tag_id]
-    if not tag.parents:
-        return [[tag.name]]
-    return [[*path, tag.name] for parent in tag.parents for path in tag_paths(parent, tags)]
+    return [[tags[step].name for step in path] for path in tag_ids_paths(tag_id, tags)]
 
 
-def format_tags(tag_ids: Iterable[int], tags: dict[int, Tag]) -> str:
-    cells = [
-        ">".join(_escape(name) for name in path)
+def tag_cells(tag_ids: Iterable[int], tags: dict[int, Tag]) -> list[str]:
+    """Each tag's paths from a root, like ``Animals>Cats`` (names escaped)."""
+    return [
+        ">".join(escape_name(name) for name in path)
         for tag_id in tag_ids
         for path in tag_paths(tag_id, tags)
     ]
-    return "|".join(cells)
+
+
+def format_tags(tag_ids: Iterable[int], tags: dict[int, Tag]) -> str:
+    return "|".join(tag_cells(tag_ids, tags))
 
 
 def parse_tags(cell: str) -> list[list[str]]:
@@ -101,7 +116,7 @@ def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = 
         if properties
         else props.list_properties(conn)
     )
-    columns = [_Column(conn, prop) for prop in chosen]
+    columns = [ValueColumn(conn, prop) for prop in chosen]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED, *(header_of(prop) for prop in chosen)])
     count = 0
@@ -115,7 +130,9 @@ def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = 
     return count
 
 
-class _Column:
+class ValueColumn:
+    """The values of one property, loaded once; called with a target, its CSV cell."""
+
     def __init__(self, conn: sqlite3.Connection, prop: Property) -> None:
         self.prop = prop
         if prop.is_tags:
@@ -129,6 +146,14 @@ class _Column:
             return format_tags(self.tag_values.get(target, []), self.tags)
         value = self.scalars.get(target)
         return "" if value is None else format_value(self.prop.type, value)
+
+    def paths(self, target: int) -> list[str]:
+        """A tag property's value: each of its tags' paths, like ``Animals>Cats``."""
+        return tag_cells(self.tag_values.get(target, []), self.tags)
+
+    def raw(self, target: int) -> Scalar | None:
+        """A scalar property's stored value."""
+        return self.scalars.get(target)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -152,11 +177,13 @@ def import_csv(project: Project, source: TextIO) -> CsvImportSummary:
         raise InvalidInput("The CSV file is empty.") from None
     if tuple(header[:3]) != FIXED:
         raise InvalidInput("The CSV file must start with the columns folder, path, sha1.")
-    specs = [_parse_header(text) for text in header[3:]]
     rows = list(reader)
     for number, row in enumerate(rows, start=2):
         if len(row) != len(header):
             raise InvalidInput(f"Line {number} of the CSV has {len(row)} cells, not {len(header)}.")
+    kept = [i for i, text in enumerate(header) if i < len(FIXED) or text not in INFORMATIONAL]
+    specs = [_parse_header(header[i]) for i in kept[len(FIXED) :]]
+    rows = [[row[i] for i in kept] for row in rows]
     with journaled(project, "import values from CSV", lambda c: _csv_scope(c, specs)) as conn:
         return _CsvImport(conn, specs).run(rows)
 
@@ -175,6 +202,8 @@ def _csv_scope(conn: sqlite3.Connection, specs: list[tuple[str, str, str]]) -> S
     next_id = props.next_property_id(conn)
     for name, _, _ in specs:
         found = props.find_property(conn, name)
+        if found is not None and found.read_only:
+            continue  # never changed by an import
         ids.append(found.id if found else next_id)
         next_id += found is None
     slices = tuple(piece for pid in ids for piece in journal.property_scope(pid).slices)
@@ -208,7 +237,7 @@ class _CsvImport:
                 continue
             file_id, image_id = found
             for prop, cell in zip(self.properties, row[3:], strict=True):
-                if cell.strip():
+                if cell.strip() and not prop.read_only:
                     self._set(prop, file_id if prop.mode == "instance" else image_id, cell, number)
                     count += 1
         return CsvImportSummary(

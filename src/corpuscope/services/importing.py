@@ -19,6 +19,7 @@ from corpuscope.ingest.reader import ReadSettings, read_file
 from corpuscope.ingest.readers import read_files
 from corpuscope.ingest.records import FileRecord
 from corpuscope.ingest.scan import ScannedFile, ScanProblem, scan_folder
+from corpuscope.services.metadata import refresh_metadata, save_record_metadata
 from corpuscope.store.db import Project
 from corpuscope.store.files import load_file_states, mark_missing, save_file_records
 from corpuscope.store.folders import Folder, mark_folder_imported, save_folder
@@ -119,6 +120,7 @@ def _import_folder(
             _save(project, folder, batch, summary)
             batch, last_commit = [], time.monotonic()
     _save(project, folder, batch, summary)
+    refresh_metadata(project, folder, root, cancel=options.cancel)
     if options.cancel is not None and options.cancel.is_set():
         summary.cancelled = True
         return
@@ -142,6 +144,7 @@ def _save(
         return
     with project.write() as conn:
         saved = save_file_records(conn, folder, batch, exists=os.path.exists)
+        save_record_metadata(conn, batch)
     summary.added += saved.added
     summary.updated += saved.updated
     summary.moved += saved.moved

@@ -19,6 +19,7 @@ from corpuscope.analysis.projection import MapProjection, compute_map, place_on_
 from corpuscope.errors import InvalidInput
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project
+from corpuscope.store.metadata import load_positions
 
 MapPoints = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
@@ -88,3 +89,8 @@ def _save(
         landmark_coords=fitted.landmark_coords,
     )
     os.replace(temporary, path)
+
+
+def map_places(project: Project) -> list[tuple[int, float, float]]:
+    """``(image id, latitude, longitude)`` of every image whose file holds a GPS position."""
+    return load_positions(project.read())

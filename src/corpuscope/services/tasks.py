@@ -34,6 +34,7 @@ from filelock import FileLock, Timeout
 from corpuscope.embed.catalog import find_spec
 from corpuscope.embed.registry import list_models
 from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
+from corpuscope.services.folder_export import check_export_task, run_export_task
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.maps import map_coordinates
 from corpuscope.services.vectors import VectorOptions, VectorProgress, run_vectors
@@ -147,6 +148,7 @@ KINDS: dict[str, TaskKind] = {
     "import": TaskKind(_check_import, _run_import),
     "vectors": TaskKind(_check_vectors, _run_vectors),
     "map": TaskKind(_check_map, _run_map),
+    "export": TaskKind(check_export_task, run_export_task),
 }
 
 
@@ -236,6 +238,10 @@ class TaskRunner:
     def queue_map(self, model: str | None, *, refit: bool = False) -> TaskRecord:
         """Queue laying out the 2-D map (``refit``: start over instead of extending it)."""
         return self.submit("map", {"model": model, "refit": refit})
+
+    def queue_export(self, params: dict[str, Any]) -> TaskRecord:
+        """Queue an export of images to a folder (checked now; see services.folder_export)."""
+        return self.submit("export", params)
 
     def cancel(self, task_id: int) -> TaskRecord:
         """Cancel a queued task at once, or ask the running one to stop after its batch."""

@@ -199,6 +199,16 @@ FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
 # A cancel asked for by a process that does not run the queue, for the one that does.
 TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",)
 
+# Standard metadata read from the files at import (EXIF, XMP, IPTC, PNG text): a property that
+# holds it names its field and is read-only; an image records which reader version read it, so
+# a re-import reads again the images read by none or by an older one.
+METADATA = (
+    "ALTER TABLE properties ADD COLUMN metadata_field TEXT",
+    "CREATE UNIQUE INDEX properties_metadata_field ON properties(metadata_field) "
+    "WHERE metadata_field IS NOT NULL",
+    "ALTER TABLE images ADD COLUMN metadata_version INTEGER",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -206,6 +216,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0004_tasks", TASKS),
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
+    ("0013_metadata", METADATA),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (

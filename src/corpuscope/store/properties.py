@@ -23,15 +23,25 @@ class Property:
     name: str
     type: PropertyType
     mode: PropertyMode
+    #: The metadata field it holds (read from the files at import, read-only), or None.
+    metadata: str | None = None
 
     @property
     def is_tags(self) -> bool:
         return self.type in TAG_TYPES
 
+    @property
+    def read_only(self) -> bool:
+        return self.metadata is not None
+
 
 def _property(row: sqlite3.Row) -> Property:
     return Property(
-        row["id"], row["name"], cast(PropertyType, row["type"]), cast(PropertyMode, row["mode"])
+        row["id"],
+        row["name"],
+        cast(PropertyType, row["type"]),
+        cast(PropertyMode, row["mode"]),
+        row["metadata_field"],
     )
 
 
@@ -101,7 +111,7 @@ def rename_property(conn: sqlite3.Connection, prop: Property, name: str) -> Prop
     if other is not None and other.id != prop.id:
         raise Conflict(f"A property named {name!r} already exists.")
     conn.execute("UPDATE properties SET name = ? WHERE id = ?", (name, prop.id))
-    return Property(prop.id, name, prop.type, prop.mode)
+    return Property(prop.id, name, prop.type, prop.mode, prop.metadata)
 
 
 def delete_property(conn: sqlite3.Connection, prop: Property) -> None:
