@@ -7,7 +7,6 @@ from pathlib import Path
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-
 from tests.cli.test_cli import run
 
 
