@@ -1,7 +1,8 @@
 """Metadata read from the image files, stored as the values of read-only properties.
 
 A metadata property names the field it holds (``properties.metadata_field``); it is created the
-first time an imported image has a value for that field. Saving an image's metadata replaces
+first time an imported image has a value for that field, with the id ``METADATA_IDS`` + the
+field's number (so the same field has the same id in every project). Saving an image's metadata replaces
 all its metadata values (a re-import refreshes them) and records the reader's version on the
 image, so images read by an older reader (or by none) can be found and read again.
 """
@@ -15,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from corpuscope.ingest.metadata import FIELDS, Metadata
 from corpuscope.ingest.records import FileRecord
 from corpuscope.store.properties import (
+    METADATA_IDS,
     Property,
     list_properties,
-    next_property_id,
     save_property,
     unique_property_name,
 )
@@ -32,7 +33,7 @@ def _ensure_properties(
     conn: sqlite3.Connection, keys: Iterable[str], known: dict[str, Property]
 ) -> None:
     wanted = set(keys) - set(known)
-    for field in FIELDS:
+    for number, field in enumerate(FIELDS, start=1):
         if field.key not in wanted:
             continue
         prop = save_property(
@@ -40,7 +41,7 @@ def _ensure_properties(
             unique_property_name(conn, field.name),
             field.type,
             "image",
-            property_id=next_property_id(conn),
+            property_id=METADATA_IDS + number,
         )
         conn.execute("UPDATE properties SET metadata_field = ? WHERE id = ?", (field.key, prop.id))
         known[field.key] = Property(prop.id, prop.name, prop.type, prop.mode, field.key)
