@@ -16,13 +16,13 @@ import pytest
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.services import annotations as notes
 from corpuscope.services.csv_io import import_csv
+from corpuscope.services.export_names import safe_name
+from corpuscope.services.export_plan import FolderExport
 from corpuscope.services.folder_export import (
-    FolderExport,
     check_export_task,
     export_from_params,
     export_params,
     run_folder_export,
-    safe_name,
 )
 from corpuscope.services.grouping import DatePart
 from corpuscope.services.images import ConditionSpec, FilterSpec

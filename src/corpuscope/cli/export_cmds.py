@@ -107,7 +107,8 @@ def export_images(
     """Copy (or link) images into a folder, with images.csv listing them and their values.
 
     Names are kept (a name already taken gets a number); nothing existing is overwritten."""
-    from corpuscope.services.folder_export import FolderExport, run_folder_export
+    from corpuscope.services.export_plan import FolderExport
+    from corpuscope.services.folder_export import run_folder_export
 
     spec = FolderExport(
         folder.expanduser().resolve(),

@@ -1,17 +1,12 @@
 """Exporting images to a folder: copies or symbolic links, one sub-folder per group.
 
-What to export is one of: a selection of images (straight into the folder), a clustering run
-(a sub-folder per group, nested runs as nested folders, each image in its deepest group), one
-cluster (its folder, and its nested runs inside), or the grid's grouping by properties (a
-folder per value at each level, tags nested along their paths from the top; with ``key``, one
-group of it). Beside the images, ``images.csv`` lists each exported file with the values of
-every property, in the shape ``corpuscope import-csv`` reads back.
+What is exported and into which folders is planned by :mod:`export_plan`; folder names are
+made safe by :mod:`export_names`. Beside the images, ``images.csv`` lists each exported file
+with the values of every property, in the shape ``corpuscope import-csv`` reads back.
 
 Nothing existing is ever overwritten: a file name already taken (in the folder, or by another
 image of the export) gets `` (2)``, `` (3)``... before its extension; each file is created
-with an exclusive open, so even a file that appears meanwhile is kept. Folder names come from
-group and tag names made safe: no slashes, no control characters, no leading dots, no names
-reserved on Windows, at most 150 bytes, and two groups whose names become equal get two folders.
+with an exclusive open, so even a file that appears meanwhile is kept.
 """
 
 from __future__ import annotations
@@ -20,7 +15,6 @@ import contextlib
 import csv
 import itertools
 import os
-import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -29,54 +23,21 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from corpuscope.errors import InvalidInput, NotFound
-from corpuscope.services.csv_io import FIXED, INFORMATIONAL, ValueColumn, header_of, tag_ids_paths
-from corpuscope.services.grouping import (
-    DatePart,
-    LevelRef,
-    date_part_pairs,
-    group_filter,
-    resolve_levels,
-)
+from corpuscope.services.csv_io import FIXED, INFORMATIONAL, ValueColumn, header_of
+from corpuscope.services.export_names import FolderNames, numbered
+from corpuscope.services.export_plan import FolderExport, plan_export
+from corpuscope.services.grouping import DatePart, group_filter, resolve_levels
 from corpuscope.services.images import ConditionSpec, FilterSpec, resolve_filter
 from corpuscope.services.paths import file_name, source_path
-from corpuscope.services.runs import load_run
-from corpuscope.services.table_exports import place_members
-from corpuscope.services.value_types import format_value
-from corpuscope.store import grouping as groupstore
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project
 from corpuscope.store.exports import ImageSource, load_image_sources
 from corpuscope.store.folders import list_folders
-from corpuscope.store.grouping import Level
 from corpuscope.store.properties import list_properties
-from corpuscope.store.tags import list_tags
 from corpuscope.store.values import existing_images
 
 Report = Callable[[int, int, str], None]
-#: (identity among its siblings, label): one folder of a placement
-Part = tuple[object, str]
-Placement = tuple[int, tuple[Part, ...]]
-
-MAX_NAME_BYTES = 150
 CSV_NAME = "images.csv"
-NO_VALUE = "(no value)"
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
-
-
-@dataclass(frozen=True)
-class FolderExport:
-    """What to export (exactly one of ``image_ids``, ``run_id``, ``group_id``, ``levels``) and
-    where. ``key`` picks one group of ``levels`` (one key per level from the top)."""
-
-    destination: Path
-    link: bool = False
-    image_ids: tuple[int, ...] | None = None
-    run_id: int | None = None
-    group_id: int | None = None
-    levels: tuple[LevelRef, ...] = ()
-    key: tuple[object, ...] = ()
-    filter: FilterSpec | None = None
 
 
 @dataclass
@@ -89,182 +50,6 @@ class ExportSummary:
     csv: str = ""
     cancelled: bool = False
     problems: list[str] = field(default_factory=list)
-
-
-# --- names ------------------------------------------------------------------------------------
-
-
-def safe_name(name: str, *, fallback: str = "unnamed") -> str:
-    """A group or tag name as a folder name that every common file system accepts."""
-    text = " ".join(_UNSAFE.sub("_", name).split()).strip(" .")
-    if not text:
-        return fallback
-    if text.split(".")[0].upper() in _RESERVED:
-        text = f"_{text}"
-    encoded = text.encode("utf-8")
-    if len(encoded) > MAX_NAME_BYTES:
-        text = encoded[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" .") or fallback
-    return text
-
-
-def numbered(name: str, number: int) -> str:
-    """``photo.jpg`` -> ``photo (2).jpg``; a folder name gets the number at its end."""
-    if number == 1:
-        return name
-    stem, suffix = os.path.splitext(name)
-    return f"{stem} ({number}){suffix}" if stem else f"{name} ({number})"
-
-
-class _Folders:
-    """Safe folder names, unique among siblings (ignoring case: not every file system tells
-    ``Cats`` from ``cats``), the same for the same group everywhere in one export."""
-
-    def __init__(self) -> None:
-        self.names: dict[tuple[tuple[str, ...], object], str] = {}
-        self.used: dict[tuple[str, ...], set[str]] = {}
-
-    def path(self, parts: Sequence[Part]) -> tuple[str, ...]:
-        names: list[str] = []
-        for identity, label in parts:
-            parent = tuple(names)
-            name = self.names.get((parent, identity))
-            if name is None:
-                used = self.used.setdefault(parent, set())
-                base = safe_name(label)
-                name = next(
-                    candidate
-                    for number in itertools.count(1)
-                    if (candidate := numbered(base, number)).casefold() not in used
-                )
-                used.add(name.casefold())
-                self.names[(parent, identity)] = name
-            names.append(name)
-        return tuple(names)
-
-
-# --- what goes where --------------------------------------------------------------------------
-
-
-def plan_export(project: Project, spec: FolderExport) -> list[Placement]:
-    """Each image to export with the folders it goes into (an image may go into several: a
-    multi-tag value, a tag with two parents)."""
-    if spec.image_ids is not None:
-        return [(image_id, ()) for image_id in dict.fromkeys(spec.image_ids)]
-    if spec.run_id is not None or spec.group_id is not None:
-        return _run_plan(project, spec)
-    return _grid_plan(project, spec)
-
-
-def _run_plan(project: Project, spec: FolderExport) -> list[Placement]:
-    if spec.group_id is not None:
-        group = runstore.load_group(project.read(), spec.group_id)
-        view, only = load_run(project, group.run_id), group.id
-    else:
-        assert spec.run_id is not None
-        view, only = load_run(project, spec.run_id), None
-    placed = place_members(project, view, only=only)
-    return [
-        (image_id, tuple((("group", g.id), g.label) for g in where.groups))
-        for image_id, where in placed.items()
-    ]
-
-
-def _grid_plan(project: Project, spec: FolderExport) -> list[Placement]:
-    conn = project.read()
-    levels = resolve_levels(conn, spec.levels)
-    narrowed = (
-        group_filter(project, spec.levels, spec.key, spec.filter, descendants=True)
-        if spec.key
-        else spec.filter
-    )
-    images = groupstore.load_filtered_ids(conn, resolve_filter(conn, narrowed))
-    per_level = [
-        _level_parts(project, level, depth, spec.key[depth] if depth < len(spec.key) else _ANY)
-        for depth, level in enumerate(levels)
-    ]
-    plan: list[Placement] = []
-    for image_id in images.tolist():
-        options = [
-            parts.get(image_id) or [(((depth, None), NO_VALUE),)]
-            for depth, parts in enumerate(per_level)
-        ]
-        plan.extend(
-            (image_id, tuple(itertools.chain(*combo))) for combo in itertools.product(*options)
-        )
-    return plan
-
-
-_ANY = object()
-LevelParts = dict[int, list[tuple[Part, ...]]]
-
-
-def _level_parts(project: Project, level: Level, depth: int, wanted: object) -> LevelParts:
-    """Image id -> the folder paths its values give at one level (only the group ``wanted``
-    and, for a tag, the tags below it, when the export is one group)."""
-    conn = project.read()
-    images, keys = groupstore.load_level_pairs(conn, level)
-    if level.part is not None:
-        images, keys = date_part_pairs(images, keys, level.part)
-    found: LevelParts = {}
-    labels = _labeller(project, level, depth, wanted)
-    for image_id, key in zip(images.tolist(), list(keys), strict=True):
-        for parts in labels(key):
-            found.setdefault(image_id, []).append(parts)
-    return found
-
-
-def _labeller(
-    project: Project, level: Level, depth: int, wanted: object
-) -> Callable[[object], list[tuple[Part, ...]]]:
-    conn = project.read()
-    prop = level.prop
-    if prop is None:
-        names = {folder.id: Path(folder.path).name for folder in list_folders(conn)}
-        return lambda key: (
-            [((("folder", key), names.get(int(str(key)), str(key))),)]
-            if wanted is _ANY or key == wanted
-            else []
-        )
-    if prop.is_tags:
-        tags = {tag.id: tag for tag in list_tags(conn, prop.id)}
-        below = _below(tags, wanted)
-
-        def tag_parts(key: object) -> list[tuple[Part, ...]]:
-            tag_id = int(str(key))
-            if below is not None and tag_id not in below:
-                return []
-            return [
-                tuple((("tag", step), tags[step].name) for step in path)
-                for path in tag_ids_paths(tag_id, tags)
-            ]
-
-        return tag_parts
-
-    def value_parts(key: object) -> list[tuple[Part, ...]]:
-        if wanted is not _ANY and key != wanted:
-            return []
-        label = str(key) if level.part is not None else format_value(prop.type, key)  # type: ignore[arg-type]
-        return [(((depth, key), label),)]
-
-    return value_parts
-
-
-def _below(tags: dict[int, Any], wanted: object) -> set[int] | None:
-    """The tag ``wanted`` and every tag under it; None for no restriction."""
-    if wanted is _ANY:
-        return None
-    children: dict[int, list[int]] = {}
-    for tag in tags.values():
-        for parent in tag.parents:
-            children.setdefault(parent, []).append(tag.id)
-    found: set[int] = set()
-    pending = [int(str(wanted))] if wanted is not None else []
-    while pending:
-        tag_id = pending.pop()
-        if tag_id not in found:
-            found.add(tag_id)
-            pending.extend(children.get(tag_id, []))
-    return found
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -340,7 +125,7 @@ def run_folder_export(
     destination = spec.destination.resolve()
     destination.mkdir(parents=True, exist_ok=True)
     summary = ExportSummary(str(destination))
-    folders = _Folders()
+    folders = FolderNames()
     made: set[tuple[str, ...]] = set()
     written: list[tuple[ImageSource, str, str]] = []  # source, exported path, group path
     report = report or (lambda done, total, message: None)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from corpuscope.services.folder_export import FolderExport
+from corpuscope.services.export_plan import FolderExport
 from corpuscope.web.schemas.common import Id, IdList, PathText, Scalar, Strict
 from corpuscope.web.schemas.grouping import Level, level_refs
 from corpuscope.web.schemas.images import FilterIn
