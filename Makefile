@@ -8,7 +8,10 @@ TORCH := torch==2.13.0
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 FRONTEND_BUILD := src/corpuscope/web/static/index.html
-FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
+# frontend/src/paraglide/ is generated from the catalogues (frontend/messages/*.json) by the build
+FRONTEND_SOURCES := $(shell find frontend/src -path frontend/src/paraglide -prune -o -type f -print 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/messages/en.json frontend/messages/fr.json \
+	frontend/project.inlang/settings.json
 
 .PHONY: setup run test test-fast lint frontend-test bench clean
 

@@ -24,6 +24,22 @@ def api(page: Page, server: Server, method: str, path: str, body: Any = None) ->
     return response.json()
 
 
+def tag_images(
+    page: Page, server: Server, prop: str, tag: str, ids: list[int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new tag property ``prop`` with one tag ``tag`` set on ``ids``, through the API."""
+    created = api(page, server, "POST", "properties", {"name": prop, "type": "tag"})
+    made = api(page, server, "POST", f"properties/{created['id']}/tags", {"name": tag})
+    api(
+        page,
+        server,
+        "POST",
+        f"properties/{created['id']}/values/set",
+        {"ids": ids, "value": [made["id"]]},
+    )
+    return created, made
+
+
 def require_route(page: Page, server: Server, method: str, path: str) -> None:
     """Skip when the server does not have the route (a part of the API not written yet)."""
     response = page.request.get(f"{server.url}openapi.json")

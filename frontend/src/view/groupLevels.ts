@@ -4,6 +4,7 @@
  */
 
 import type { LevelIn, PropertyOut } from "../api/types";
+import { m } from "../i18n";
 import type { Level } from "../grid/groupTree";
 import type { GroupLevel } from "./viewState";
 
@@ -39,9 +40,9 @@ export function levelsOf(property: PropertyOut): GroupLevel[] {
 
 export function levelName(level: GroupLevel, property: Lookup): string {
   const [ref, part] = splitLevel(level);
-  if (ref === "folder") return "Folder";
+  if (ref === "folder") return m.common_folder();
   const name = property(ref)?.name ?? `#${ref}`;
-  if (part === "year") return `${name} (year)`;
-  if (part === "month") return `${name} (month)`;
+  if (part === "year") return m.group_level_year({ name });
+  if (part === "month") return m.group_level_month({ name });
   return name;
 }
