@@ -15,6 +15,7 @@ import argparse
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import faiss
@@ -25,10 +26,9 @@ from sklearn.metrics import adjusted_rand_score
 
 from corpuscope.analysis import duplicates
 from corpuscope.analysis.clustering import compute_clustering
-from corpuscope.analysis.duplicates import compute_duplicates
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD, compute_duplicates
 from corpuscope.analysis.kmeans import compute_kmeans
 from corpuscope.analysis.neighbours import top_k
-from corpuscope.analysis.pairs import all_pairs
 from corpuscope.analysis.projection import compute_map
 from corpuscope.analysis.recommend import compute_recommendations
 
@@ -162,18 +162,19 @@ def bench_auto(X: npt.NDArray[np.float32], truth: npt.NDArray[np.int64]) -> None
 
 def bench_duplicates(X: npt.NDArray[np.float32], threshold: float, planted: int) -> None:
     ours_t, ours = timed(lambda: compute_duplicates(X, threshold=threshold))
-    fast_pairs = duplicates.similar_pairs
-    duplicates.similar_pairs = all_pairs  # the baseline: the same grouping over the exact scan
+    fast_nearest = duplicates.nearest_rows
+    # the baseline: the same decision over the exact scan of all pairs for the neighbours
+    duplicates.nearest_rows = partial(fast_nearest, exact_limit=len(X) + 1)
     try:
         base_t, exact = timed(lambda: compute_duplicates(X, threshold=threshold))
     finally:
-        duplicates.similar_pairs = fast_pairs
+        duplicates.nearest_rows = fast_nearest
     same = {frozenset(g.tolist()) for g in ours.groups} == {
         frozenset(g.tolist()) for g in exact.groups
     }
     in_groups = sum(len(g) for g in ours.groups)
     note = f"{len(ours.groups)} groups, {in_groups} images ({planted} planted copies); same groups as the exact scan: {same}"
-    row(f"duplicates cos >= {threshold}", ours_t, base_t, "exact all-pairs numpy scan", note)
+    row(f"duplicates score >= {threshold}", ours_t, base_t, "exact all-pairs numpy scan", note)
 
 
 def bench_recommend(X: npt.NDArray[np.float32], truth: npt.NDArray[np.int64]) -> None:
@@ -233,7 +234,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--d", type=int, default=512)
     parser.add_argument("--k", type=int, default=100, help="true number of clusters")
-    parser.add_argument("--threshold", type=float, default=0.9, help="duplicates threshold")
+    parser.add_argument(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD, help="duplicate score threshold"
+    )
     parser.add_argument("--no-umap", action="store_true", help="skip the umap-learn baseline")
     args = parser.parse_args()
     X, truth, planted = synthetic(args.n, args.d, args.k, seed=0)

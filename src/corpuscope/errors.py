@@ -39,3 +39,9 @@ class ModelUnavailable(CorpuscopeError):
     """A model whose weights or runtime are not on this machine; the message says how to fix it."""
 
     http_status = 409
+
+
+class Cancelled(CorpuscopeError):
+    """The user cancelled the work before it finished."""
+
+    http_status = 409

@@ -47,11 +47,11 @@ class TextModel:
 
 
 def test_text_search(corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(similarity, "get_embedder", lambda name: TextModel())
+    monkeypatch.setattr(similarity, "embedder_for", lambda vector_set: TextModel())
     reads_text = dataclasses.replace(
-        similarity.find_spec("clip-vit-b-32"), name="efficientnet-lite0"
+        similarity.find_model("clip-vit-b-32"), name="efficientnet-lite0"
     )
-    monkeypatch.setattr(similarity, "find_spec", lambda name: reads_text)
+    monkeypatch.setattr(similarity, "find_model", lambda name: reads_text)
     found = ids_of(corpus.post("/search", {"text": "a red vase", "limit": 3}))
     assert sorted(found) == sorted(vectors[:3])
     assert "Type some words" in error(corpus.post("/search", {"text": "   "}), 422)

@@ -297,7 +297,10 @@ def test_a_model_that_cannot_run_is_a_409_saying_what_to_do(
         "clip-vit-b-32", "CLIP", 512, True, False, "its weights are not on this machine",
         "Run: corpuscope models download clip-vit-b-32", "600 MB", "slow", "", False,
     )  # fmt: skip
-    monkeypatch.setattr(taskservice, "list_models", lambda: [missing])
+    real = taskservice.find_model
+    monkeypatch.setattr(
+        taskservice, "find_model", lambda name: missing if name == missing.name else real(name)
+    )
     message = error(
         client.post(f"/api/projects/{pid}/vectors", json={"model": "clip-vit-b-32"}), 409
     )

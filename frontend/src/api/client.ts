@@ -1,6 +1,6 @@
 /** Typed calls to the corpuscope API, one method per route, bound to one project. */
 
-import { apiUrl, del, get, patch, post } from "./http";
+import { apiUrl, del, get, patch, post, postFile, put } from "./http";
 import type {
   ChangedOut,
   ChangeIn,
@@ -21,6 +21,7 @@ import type {
   RecommendIn,
   ScoredPage,
   MergeOut,
+  ModelChoiceOut,
   ModelOut,
   OkOut,
   PlacesOut,
@@ -64,6 +65,8 @@ export class ProjectApi {
   folders = () => get<FolderOut[]>(`${this.base}/folders`);
   addFolder = (path: string) => post<TaskOut>(`${this.base}/folders`, { path });
   reimportFolder = (folderId: number) => post<TaskOut>(`${this.base}/folders/${folderId}/import`);
+  /** Make ``model`` the project's: clustering, the map, similar images and search use it. */
+  setModel = (model: string) => put<ModelChoiceOut>(`${this.base}/model`, { model });
   computeVectors = (model?: string) => post<TaskOut>(`${this.base}/vectors`, model ? { model } : {});
   tasks = (active = false, limit = 50) => get<TaskListOut>(`${this.base}/tasks`, { active, limit });
   task = (taskId: number) => get<TaskOut>(`${this.base}/tasks/${taskId}`);
@@ -129,6 +132,9 @@ export class ProjectApi {
   computeMap = (refit = true) => post<TaskOut>(`${this.base}/map`, { refit });
   search = (text: string, limit = 200, signal?: AbortSignal) =>
     post<{ items: MatchOut[] }>(`${this.base}/search`, { text, limit }, signal).then(scored);
+  /** The project's images ranked by likeness to an image file from anywhere (not stored). */
+  searchImage = (file: Blob, limit = 200, signal?: AbortSignal) =>
+    postFile<{ items: MatchOut[] }>(`${this.base}/search/image`, file, { limit }, signal).then(scored);
   names = (runId: number, vocabulary: string[]) => post<NamesOut>(`${this.base}/runs/${runId}/names`, { vocabulary });
 
   // --- exports --------------------------------------------------------------------------------

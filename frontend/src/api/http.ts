@@ -84,8 +84,8 @@ export async function request<T>(
   try {
     response = await fetch(apiUrl(path, init.query), {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
+      headers: body === undefined ? {} : { "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json" },
+      body: body === undefined ? null : body instanceof Blob ? body : JSON.stringify(body),
       signal: init.signal ?? null,
       credentials: "same-origin",
     });
@@ -105,6 +105,10 @@ export async function request<T>(
   if (!response.ok) throw errorOf(parsed, response.status);
   return parsed as T;
 }
+
+/** POST a file as the request body (not JSON): for searching with an outside image. */
+export const postFile = <T>(path: string, file: Blob, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+  request<T>("POST", path, file, { query, ...(signal ? { signal } : {}) });
 
 export const get = <T>(path: string, query?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal) =>
   request<T>("GET", path, undefined, { query, ...(signal ? { signal } : {}) });

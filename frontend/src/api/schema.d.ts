@@ -129,6 +129,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{pid}/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Model
+         * @description Make a model the project's: clustering, the map, similar images, recommendations and
+         *     search then use its vectors (compute the missing ones with POST /vectors).
+         */
+        put: operations["set_model_api_projects__pid__model_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{pid}/vectors": {
         parameters: {
             query?: never;
@@ -806,6 +827,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{pid}/search/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search Image
+         * @description Images ranked by similarity to an image file sent as the body (not kept; 413 when larger
+         *     than the server's upload limit, 422 when it is not an image).
+         */
+        post: operations["search_image_api_projects__pid__search_image_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{pid}/recommendations": {
         parameters: {
             query?: never;
@@ -1118,7 +1160,7 @@ export interface components {
         /**
          * ClusterIn
          * @description ``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-         *     similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
+         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
          *     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
          *     images: all, ``image_ids``, or the members of one group of an earlier run (``within``).
          */
@@ -1623,9 +1665,29 @@ export interface components {
             /** Links Dropped */
             links_dropped: number;
         };
+        /** ModelChoiceIn */
+        ModelChoiceIn: {
+            /** Model */
+            model: string;
+        };
+        /**
+         * ModelChoiceOut
+         * @description ``chosen`` false: nobody chose, the default rule picked it; ``vectors``: how many
+         *     images have its vectors.
+         */
+        ModelChoiceOut: {
+            /** Model */
+            model: string;
+            /** Chosen */
+            chosen: boolean;
+            /** Vectors */
+            vectors: number;
+        };
         /**
          * ModelOut
-         * @description ``available`` false: ``reason`` says why and ``how_to_enable`` what to do.
+         * @description ``available`` false: ``reason`` says why and ``how_to_enable`` what to do. ``source``:
+         *     bundled, hugging-face, file (added from an ONNX file) or plugin (an installed package);
+         *     ``looks_in``: where its files are looked for; ``needs``: the files it needs there.
          */
         ModelOut: {
             /** Name */
@@ -1646,8 +1708,16 @@ export interface components {
             size: string;
             /** Speed */
             speed: string;
+            /** Location */
+            location: string;
             /** Is Default */
             is_default: boolean;
+            /** Source */
+            source: string;
+            /** Looks In */
+            looks_in: string[];
+            /** Needs */
+            needs: string[];
         };
         /** NameSuggestionOut */
         NameSuggestionOut: {
@@ -1735,7 +1805,10 @@ export interface components {
             /** Opened At */
             opened_at?: string | null;
         };
-        /** ProjectStatusOut */
+        /**
+         * ProjectStatusOut
+         * @description ``model``: the model the project works with (its vectors are in ``vector_sets``).
+         */
         ProjectStatusOut: {
             /** Id */
             id: string;
@@ -1759,6 +1832,8 @@ export interface components {
             folders: components["schemas"]["FolderOut"][];
             /** Vector Sets */
             vector_sets: components["schemas"]["VectorSetOut"][];
+            /** Model */
+            model: string;
             /** Error Files */
             error_files: components["schemas"]["FileProblemOut"][];
             /** Missing Files */
@@ -2843,6 +2918,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelOut"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_model_api_projects__pid__model_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelChoiceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelChoiceOut"];
                 };
             };
             /** @description Bad request */
@@ -6319,6 +6484,103 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchListOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    search_image_api_projects__pid__search_image_post: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                min_score?: number | null;
+                model?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        /** @description The image file itself (JPEG, PNG, WebP, ...), as the request body. */
+        requestBody: {
+            content: {
+                "image/*": string;
+                "application/octet-stream": string;
             };
         };
         responses: {

@@ -14,6 +14,9 @@ import { showError } from "../lib/toasts.svelte";
 import type { ViewState } from "../view/viewState";
 import { defaultState } from "../view/viewState";
 
+/** What the search panel shows: images matching a text, or like an image from outside. */
+export type SearchQuery = { kind: "text"; text: string } | { kind: "image"; file: Blob; name: string };
+
 export class Session {
   readonly api: ProjectApi;
   status = $state<ProjectStatusOut | null>(null);
@@ -24,8 +27,10 @@ export class Session {
   selection = $state.raw<Selection>(EMPTY);
   /** Bumped after every change on the server; views refetch when it moves. */
   version = $state(0);
-  /** The text being searched (results in a side panel), if any. */
-  search = $state<string | null>(null);
+  /** The text or outside image being searched (results in a side panel), if any. */
+  search = $state.raw<SearchQuery | null>(null);
+  /** Whether the models list (the model chooser) is open. */
+  modelsOpen = $state(false);
   /** The image shown in the modal, if any. */
   openImage = $state<number | null>(null);
   loadError = $state<unknown>(null);
@@ -43,14 +48,27 @@ export class Session {
     return this.tasks.filter((t) => t.active);
   }
 
-  get defaultModel(): ModelOut | undefined {
-    return this.models.find((m) => m.is_default) ?? this.models[0];
+  /** The model the project works with (the chosen one; else the server's default rule). */
+  get projectModel(): ModelOut | undefined {
+    const name = this.status?.model;
+    return this.models.find((m) => m.name === name) ?? this.models.find((m) => m.is_default);
   }
 
-  /** The number of images with vectors of the default model. */
+  /** The project's model (an older name, kept for the views that use it). */
+  get defaultModel(): ModelOut | undefined {
+    return this.projectModel;
+  }
+
+  /** The number of images with vectors of the project's model. */
   get vectorCount(): number {
-    const model = this.defaultModel?.name;
+    const model = this.status?.model ?? this.projectModel?.name;
     return this.status?.vector_sets.find((v) => v.model === model)?.count ?? 0;
+  }
+
+  /** Work with another model: every view refetches with its vectors. */
+  async chooseModel(name: string): Promise<void> {
+    await this.api.setModel(name);
+    await this.changed();
   }
 
   can(feature: Feature): boolean {

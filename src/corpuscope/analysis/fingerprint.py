@@ -78,6 +78,19 @@ def _layout(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
     return cells
 
 
+def mirror_fingerprints(prints: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    """``(n, FINGERPRINT_LENGTH)`` fingerprints of the mirrored (left-right) pictures, from the
+    fingerprints themselves: the cells are swapped column for column (trimming, blurring and
+    averaging are symmetric, so this matches fingerprinting the mirrored picture)."""
+    rows = np.asarray(prints, dtype=np.float32)
+    n, cells = len(rows), _GRID * _GRID
+    luma = rows[:, :cells].reshape(n, _GRID, _GRID)[:, :, ::-1].reshape(n, cells)
+    chroma = rows[:, cells + 1 :].reshape(n, 2, _CHROMA_GRID, _CHROMA_GRID)[..., ::-1]
+    return np.ascontiguousarray(
+        np.concatenate([luma, rows[:, cells : cells + 1], chroma.reshape(n, -1)], axis=1)
+    )
+
+
 def trim_borders(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """The image without the uniform frame around it (at most 40 % of each side).
 

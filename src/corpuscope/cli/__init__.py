@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from corpuscope.cli import (  # noqa: F401
+from corpuscope.cli import (  # noqa: F401  (each module adds its commands)
     annotation_cmds,
     cluster_cmds,
     export_cmds,
     project_cmds,
+    search_cmds,
     serve_cmds,
     vector_cmds,
 )

@@ -82,7 +82,7 @@ def cluster(
         int, typer.Option("--k", help="Number of clusters; -1 chooses it automatically.")
     ] = -1,
     model: Annotated[
-        str | None, typer.Option(help="Vectors of this model (default: efficientnet-lite0).")
+        str | None, typer.Option(help="Vectors of this model (default: the project's model).")
     ] = None,
     seed: Annotated[
         int, typer.Option(help="Random seed (clustering is not deterministic otherwise).")

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.embed.preprocessing import ImagePreprocessing
-from corpuscope.ingest.decode import BadImage, decode_rgb, open_image
+from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS, BadImage, decode_rgb, open_image
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,14 @@ def prepare_file(path: Path, preprocessing: ImagePreprocessing) -> npt.NDArray[n
         raise BadImage("the file cannot be read (permission denied)") from None
     except OSError as error:
         raise BadImage(f"the file cannot be read ({error.strerror or error})") from None
-    image = open_image(data)
+    return prepare_bytes(data, preprocessing)
+
+
+def prepare_bytes(
+    data: bytes, preprocessing: ImagePreprocessing, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> npt.NDArray[np.float32]:
+    """``(3, H, W)`` model input from an image file's bytes; raises :class:`BadImage`."""
+    image = open_image(data, max_pixels=max_pixels)
     rgb = decode_rgb(image, target=_long_side_target(image.size, preprocessing.resize))
     try:
         return preprocessing.apply(rgb)

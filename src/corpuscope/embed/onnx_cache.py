@@ -71,23 +71,29 @@ class OnnxRunner:
     """Runs one exported model: ``run((n, 3, H, W) float32) -> (n, d)`` float32 features."""
 
     def __init__(self, path: Path, *, threads: int) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        # Idle threads must not spin on cores the decoding workers need.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = path
         self.threads = threads
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = open_session(path, threads=threads)
         self._input = self._session.get_inputs()[0].name
         self.metadata: dict[str, str] = dict(self._session.get_modelmeta().custom_metadata_map)
 
     def run(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         outputs = self._session.run(None, {self._input: batch})
         return np.asarray(outputs[0], dtype=np.float32)
+
+
+def open_session(path: Path, *, threads: int) -> Any:
+    """An ONNX Runtime CPU session for ``path`` with ``threads`` threads that never spin idle."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3  # errors only: a user's model may warn about its own graph
+    # Idle threads must not spin on cores the decoding workers need.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def load_runner(

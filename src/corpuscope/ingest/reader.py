@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from corpuscope.analysis.detail import compute_detail
 from corpuscope.analysis.fingerprint import compute_fingerprint
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image, read_header
 from corpuscope.ingest.metadata import read_metadata
@@ -67,10 +68,11 @@ FINGERPRINT_SIDE = 256
 
 
 def fingerprint_of(large: Image.Image) -> bytes:
-    """The near-duplicate fingerprint of an image, from its large thumbnail."""
+    """The near-duplicate fingerprint of an image, from its large thumbnail: the layout
+    fingerprint, then the finer picture (``analysis.detail``), float16."""
     factor = max(large.size) // FINGERPRINT_SIDE
-    picture = large.reduce(factor) if factor >= 2 else large
-    return compute_fingerprint(np.asarray(picture)).tobytes()
+    pixels = np.asarray(large.reduce(factor) if factor >= 2 else large)
+    return compute_fingerprint(pixels).tobytes() + compute_detail(pixels).tobytes()
 
 
 def thumbnail_fingerprint(thumbs_dir: Path, sha1: str) -> bytes | None:

@@ -31,12 +31,12 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from corpuscope.embed.catalog import find_spec
-from corpuscope.embed.registry import list_models
+from corpuscope.embed.registry import find_model
 from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
 from corpuscope.services.folder_export import check_export_task, run_export_task
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.maps import map_coordinates
+from corpuscope.services.models import project_model
 from corpuscope.services.vectors import VectorOptions, VectorProgress, run_vectors
 from corpuscope.store import tasks as taskstore
 from corpuscope.store.db import Project
@@ -108,15 +108,12 @@ def _check_vectors(project: Project, params: dict[str, Any]) -> dict[str, Any]:
     model = params.get("model")
     if model is not None and not isinstance(model, str):
         raise InvalidInput("The model must be given by its name.")
-    spec = find_spec(model) if model else None
-    for info in list_models():
-        if (spec is None and info.is_default) or (spec is not None and info.name == spec.name):
-            if not info.available:
-                raise ModelUnavailable(
-                    f"The model {info.name} cannot run here: {info.reason}. {info.how_to_enable}"
-                )
-            return {"model": info.name}
-    raise InvalidInput(f"Unknown model {model!r}.")
+    info = find_model(model or project_model(project))
+    if not info.available:
+        raise ModelUnavailable(
+            f"The model {info.name} cannot run here: {info.reason}. {info.how_to_enable}"
+        )
+    return {"model": info.name}
 
 
 def _run_vectors(project: Project, params: dict[str, Any], context: TaskContext) -> dict[str, Any]:
@@ -232,7 +229,7 @@ class TaskRunner:
         return self.submit("import", {"folders": [str(folder.path)]})
 
     def queue_vectors(self, model: str | None) -> TaskRecord:
-        """Queue computing the vectors a model still lacks (None: the default model)."""
+        """Queue computing the vectors a model still lacks (None: the project's model)."""
         return self.submit("vectors", {"model": model})
 
     def queue_map(self, model: str | None, *, refit: bool = False) -> TaskRecord:

@@ -18,9 +18,10 @@ import numpy.typing as npt
 
 from corpuscope.embed.base import Embedder
 from corpuscope.embed.pipeline import embed_files
-from corpuscope.embed.registry import DEFAULT_MODEL, load_embedder
+from corpuscope.embed.registry import load_embedder
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
+from corpuscope.services.models import project_model
 from corpuscope.store import vectors as vecstore
 from corpuscope.store.db import Project
 from corpuscope.store.files import list_export_rows
@@ -60,7 +61,8 @@ def run_vectors(
 ) -> VectorSummary:
     """Compute the vectors a model still lacks in this project (resumable, cancellable)."""
     options = options or VectorOptions()
-    embedder = embedder or load_embedder(options.model, models_dir=options.models_dir)
+    name = options.model or project_model(project)
+    embedder = embedder or load_embedder(name, models_dir=options.models_dir)
     with project.write() as conn:
         vector_set = vecstore.save_vector_set(
             conn,
@@ -114,9 +116,12 @@ def _count(project: Project, vector_set: VectorSet) -> int:
 def load_project_vectors(
     project: Project, model: str | None = None, *, image_ids: Sequence[int] | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], VectorSet]:
-    """``(ids (n,), X (n, d) float32, set)`` for every image with a vector, or for ``image_ids``."""
+    """``(ids (n,), X (n, d) float32, set)`` for every image with a vector, or for ``image_ids``.
+
+    ``model`` None: the project's model (services/models.py says which).
+    """
     conn = project.read()
-    vector_set = vecstore.load_vector_set(conn, model or DEFAULT_MODEL)
+    vector_set = vecstore.load_vector_set(conn, model or project_model(project))
     ids, X = vecstore.load_vectors(conn, vector_set, project.cache_dir)
     if image_ids is None:
         return ids, X, vector_set

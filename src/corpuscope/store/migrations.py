@@ -199,6 +199,21 @@ FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
 # A cancel asked for by a process that does not run the queue, for the one that does.
 TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",)
 
+# The stored fingerprint gained the finer picture of near-duplicates (32 x 32 luma after the
+# 385-value layout). Old fingerprints are dropped; the duplicates service computes the missing
+# ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_DETAIL = ("UPDATE images SET fingerprint = NULL",)
+
+# The model a project works with (clustering, map, similar images, recommendations, search):
+# one row at most; without it the project uses the default model (services/models.py).
+MODEL_CHOICE = (
+    f"""CREATE TABLE model_choice (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        model TEXT NOT NULL,
+        chosen_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+)
+
 # Standard metadata read from the files at import (EXIF, XMP, IPTC, PNG text): a property that
 # holds it names its field and is read-only; an image records which reader version read it, so
 # a re-import reads again the images read by none or by an older one.
@@ -216,6 +231,8 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0004_tasks", TASKS),
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
+    ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
+    ("0011_model_choice", MODEL_CHOICE),
     ("0013_metadata", METADATA),
 )
 

@@ -75,6 +75,27 @@ def load_vector_set(conn: sqlite3.Connection, model: str) -> VectorSet:
     return found
 
 
+def find_newest_model(conn: sqlite3.Connection) -> str | None:
+    """The model whose vector set was created last, or None when there is none."""
+    row = conn.execute("SELECT model FROM vector_sets ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def load_chosen_model(conn: sqlite3.Connection) -> str | None:
+    """The model the project was told to work with, or None when it never was."""
+    row = conn.execute("SELECT model FROM model_choice WHERE id = 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def save_chosen_model(conn: sqlite3.Connection, model: str) -> None:
+    conn.execute(
+        """INSERT INTO model_choice (id, model) VALUES (1, ?)
+           ON CONFLICT (id) DO UPDATE SET model = excluded.model,
+               chosen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')""",
+        (model,),
+    )
+
+
 def list_vector_sets(conn: sqlite3.Connection) -> list[tuple[VectorSet, int]]:
     """Every set with its vector count."""
     rows = conn.execute(

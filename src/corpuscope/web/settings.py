@@ -34,6 +34,7 @@ class Settings:
     token: str | None = None
     home: Path | None = None
     max_body_bytes: int = 64 * 1024 * 1024
+    max_upload_bytes: int = 32 * 1024 * 1024  # an outside image to search with
     allowed_hosts: tuple[str, ...] | None = None
     run_tasks: bool = True
     static_dir: Path | None = None

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.web.schemas.common import Id, IdList, Name, Number, Ref, Strict
 
 
@@ -16,13 +17,15 @@ class WithinIn(Strict):
 
 class ClusterIn(Strict):
     """``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-    similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
+    duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
     images: all, ``image_ids``, or the members of one group of an earlier run (``within``)."""
 
     algorithm: Literal["kmeans", "auto", "duplicates", "tags"] = "kmeans"
     k: int = Field(default=-1, ge=-1, le=1000, description="-1: automatic.")
-    threshold: Number | None = Field(default=None, ge=-1, le=1)
+    threshold: Number | None = Field(
+        default=None, ge=-1, le=1, json_schema_extra={"x-duplicates-default": DEFAULT_THRESHOLD}
+    )
     property: Ref | None = None
     text_weight: Number = Field(default=0.5, ge=0, le=1)
     model: Name | None = None
