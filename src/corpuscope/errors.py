@@ -29,6 +29,10 @@ class Conflict(CorpuscopeError):
     http_status = 409
 
 
+class NoFinerGrouping(Conflict):
+    """The automatic mode found no groups inside a group (or no coarser level above it)."""
+
+
 class ProjectError(CorpuscopeError):
     """A project folder that cannot be opened (missing, newer version, not a project)."""
 

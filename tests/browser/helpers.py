@@ -12,13 +12,13 @@ from .conftest import Server
 
 
 def api(page: Page, server: Server, method: str, path: str, body: Any = None) -> Any:
-    """Call the project's API from the page's context (same origin, same cookies)."""
+    """Call the project's API as a script would (the token in the Authorization header)."""
     url = f"{server.url}api/projects/{server.pid}/{path.lstrip('/')}"
     response = page.request.fetch(
         url,
         method=method,
         data=json.dumps(body) if body is not None else None,
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", "authorization": f"Bearer {server.token}"},
     )
     assert response.ok, f"{method} {path}: {response.status} {response.text()}"
     return response.json()

@@ -19,7 +19,7 @@ def test_planted_duplicates_found_and_one_kept(browsing: Browsing, server: Serve
     original, copy = ids["original.png"], ids["copy.jpg"]
     family = server.family_of()
 
-    page.goto(f"{server.url}#/p/{server.pid}/duplicates")
+    page.goto(server.link(f"#/p/{server.pid}/duplicates"))
     expect(page.get_by_role("heading", name="Near-duplicates")).to_be_visible()
     shot("empty")
     page.get_by_test_id("find-duplicates").click()
@@ -56,7 +56,7 @@ def test_keeping_one_of_each_group_asks_first(browsing: Browsing, server: Server
     assert isinstance(page, Page)
     ids = server.image_ids()
     original, copy = ids["original.png"], ids["copy.jpg"]
-    page.goto(f"{server.url}#/p/{server.pid}/duplicates")
+    page.goto(server.link(f"#/p/{server.pid}/duplicates"))
     page.get_by_test_id("find-duplicates").click()
     expect(page.get_by_test_id("dup-summary")).to_be_visible()
 

@@ -52,7 +52,7 @@ def test_switch_language_from_the_top_bar(browsing: Browsing, server: Server) ->
     stripes = sorted(image for image, name in family.items() if name == "stripes")[:4]
     kind, _ = tag_images(page, server, "Kind", "striped", stripes)
 
-    page.goto(f"{server.url}#/p/{server.pid}/grid?group={kind['id']}")
+    page.goto(server.link(f"#/p/{server.pid}/grid?group={kind['id']}"))
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("filter-menu")).to_have_text("+ Filter")
@@ -136,7 +136,7 @@ def test_first_visit_follows_the_browser_language(
     try:
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
-        page.goto(f"{server.url}#/p/{server.pid}/grid")
+        page.goto(server.link(f"#/p/{server.pid}/grid"))
         expect(page.locator("html")).to_have_attribute("lang", shown)
         expect(page.get_by_test_id("filter-menu")).to_have_text(
             "+ Filtre" if shown == "fr" else "+ Filter"

@@ -54,7 +54,7 @@ def test_places_are_the_images_with_a_gps_position(corpus: Corpus, write_photo) 
 
 
 def test_export_a_cluster_to_a_folder_as_a_task(corpus: Corpus, vectors, tmp_path: Path) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     group = run["groups"][0]
     out = tmp_path / "exported"
     task = ok(corpus.post("/exports/images", {"folder": str(out), "group_id": group["id"]}), 202)
@@ -85,7 +85,7 @@ def test_export_requests_are_checked_before_queueing(corpus: Corpus, tmp_path: P
 
 
 def test_tables_download_as_csv_and_parquet(corpus: Corpus, vectors) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     for tail, rows in (
         (f"/exports/runs/{run['id']}", 6),
         ("/exports/map", 6),

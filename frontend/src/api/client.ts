@@ -111,8 +111,12 @@ export class ProjectApi {
   // --- clustering runs ------------------------------------------------------------------------
   runs = () => get<RunOut[]>(`${this.base}/runs`);
   run = (runId: number) => get<RunOut>(`${this.base}/runs/${runId}`);
-  createRun = (body: ClusterIn) => post<RunOut>(`${this.base}/runs`, body);
+  /** Queue a run: a task whose ``result.run_id`` names the run once done. */
+  createRun = (body: ClusterIn) => post<TaskOut>(`${this.base}/runs`, body);
   discardRun = (runId: number) => del<OkOut>(`${this.base}/runs/${runId}`);
+  /** One level finer (-1) or coarser (1): the whole run, or one cluster; the run to show. */
+  stepLevel = (runId: number, step: -1 | 1, groupId: number | null = null) =>
+    post<RunOut>(`${this.base}/runs/${runId}/level`, { step, group_id: groupId });
   saveRun = (runId: number, flat: boolean, name?: string) =>
     post<PropertyOut>(`${this.base}/runs/${runId}/save`, { flat, ...(name ? { name } : {}) });
   nameGroup = (groupId: number, name: string | null) => patch<OkOut>(`${this.base}/groups/${groupId}`, { name });

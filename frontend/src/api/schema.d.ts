@@ -674,11 +674,35 @@ export interface paths {
         put?: never;
         /**
          * Create Run
-         * @description Start a run and wait for it: k-means (``k``; -1 or ``auto``: chosen), near-duplicates.
+         * @description Start a run as a task (checked now; 202): k-means (``k``; -1 or ``auto``: chosen),
+         *     near-duplicates, or by tags. When the task is done, its ``result.run_id`` names the run.
          *
          *     On all images, on ``image_ids``, or nested in one group of an earlier run (``within``).
          */
         post: operations["create_run_api_projects__pid__runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/runs/{run_id}/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step Level
+         * @description An automatic run (or one cluster) one level finer or coarser, from its stored levels.
+         *
+         *     Returns the run to show: the run itself, or the nested run of a cluster made finer. When
+         *     there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
+         */
+        post: operations["step_level_api_projects__pid__runs__run_id__level_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1160,9 +1184,10 @@ export interface components {
         /**
          * ClusterIn
          * @description ``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-         *     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-         *     images: all, ``image_ids``, or the members of one group of an earlier run (``within``).
+         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+         *     tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+         *     count, for models that read text). The images: all, ``image_ids``, or the members of one
+         *     group of an earlier run (``within``).
          */
         ClusterIn: {
             /**
@@ -1177,7 +1202,10 @@ export interface components {
              * @default -1
              */
             k?: number;
-            /** Threshold */
+            /**
+             * Threshold
+             * @description duplicates: the least duplicate score, above 0 and at most 1 (default 0.7); tags: the least similarity to a tag (default 0.5).
+             */
             threshold?: number | null;
             /** Property */
             property?: number | string | null;
@@ -1198,6 +1226,12 @@ export interface components {
              * @default false
              */
             stability?: boolean;
+            /**
+             * Level
+             * @description auto: 0 = found grain, < 0 finer, > 0 coarser.
+             * @default 0
+             */
+            level?: number;
             /** Image Ids */
             image_ids?: number[] | null;
             within?: components["schemas"]["WithinIn"] | null;
@@ -1567,6 +1601,20 @@ export interface components {
             created_at: string;
         };
         /**
+         * LevelStepIn
+         * @description ``step``: -1 finer, 1 coarser; ``group_id``: only this cluster (finer: its parts become
+         *     a nested run; coarser: it merges with its neighbours), else the whole run.
+         */
+        LevelStepIn: {
+            /**
+             * Step
+             * @enum {integer}
+             */
+            step: -1 | 1;
+            /** Group Id */
+            group_id?: number | null;
+        };
+        /**
          * MapIn
          * @description ``refit``: lay the map out again (otherwise new images are placed on the old one).
          */
@@ -1787,10 +1835,16 @@ export interface components {
              */
             create?: boolean;
         };
-        /** ProjectListOut */
+        /**
+         * ProjectListOut
+         * @description ``start``: the id of the project the server was started with (``corpuscope serve
+         *     PROJECT``), which the interface opens first; null when none was named.
+         */
         ProjectListOut: {
             /** Projects */
             projects: components["schemas"]["ProjectOut"][];
+            /** Start */
+            start?: string | null;
         };
         /** ProjectOut */
         ProjectOut: {
@@ -1972,6 +2026,8 @@ export interface components {
             size: number;
             /** Child Run Ids */
             child_run_ids: number[];
+            /** Level */
+            level?: number | null;
         };
         /** RunOut */
         RunOut: {
@@ -5770,7 +5826,98 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    step_level_api_projects__pid__runs__run_id__level_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LevelStepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -160,6 +160,8 @@ export interface ProjectOut {
 
 export interface ProjectListOut {
   projects: ProjectOut[];
+  /** The project the server was started with (opened first), if any. */
+  start?: string | null;
 }
 
 export interface FolderOut {

@@ -36,6 +36,7 @@ const KNOWN: Readonly<Record<string, (p: ErrorParams) => string>> = {
   "tag.merge_needs_two": () => m.error_tag_merge_needs_two(),
   "tag.merge_other_property": () => m.error_tag_merge_other_property(),
   "tag.bad_colour": (p) => m.error_tag_bad_colour({ colour: param(p, "colour") }),
+  "token.needed": () => m.error_token_needed(),
 };
 
 /** The codes the front-end can translate (the contract with the back-end). */

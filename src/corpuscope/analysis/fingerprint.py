@@ -13,7 +13,8 @@ near-duplicate similarity. Steps:
    8 x 8], scaled to unit length. The mean-luma term keeps nearly blank images comparable.
 
 The importer stores ``fingerprint.tobytes()`` per image; ``np.frombuffer(b, np.float16)`` reads it
-back. Bump ``FINGERPRINT_VERSION`` whenever the output changes for the same input.
+back. Bump ``FINGERPRINT_VERSION`` whenever the stored bytes change for the same input, with a
+migration that drops the stored ones (v3: the finer picture stored after it, migration 0009).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from scipy.ndimage import gaussian_filter
 
 from corpuscope.errors import InvalidInput
 
-FINGERPRINT_VERSION = "layout-ycc16-v2"
+FINGERPRINT_VERSION = "layout-ycc16-v3"
 #: 256 luma cells, 1 mean-luma term, 2 x 64 chroma cells.
 FINGERPRINT_LENGTH = 385
 FINGERPRINT_DTYPE = np.float16

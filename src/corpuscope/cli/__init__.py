@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 from corpuscope.cli import (  # noqa: F401  (each module adds its commands)
@@ -19,6 +20,9 @@ from corpuscope.errors import CorpuscopeError
 
 def main() -> None:
     """Entry point: a user-caused error prints one sentence and exits with status 1."""
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 never stops a command
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except CorpuscopeError as error:

@@ -83,7 +83,11 @@ def load_folder(
             f"The folder {folder} holds a {kind} model, not a {expected} model as {name} needs."
         )
     try:
-        model: Any = AutoModel.from_pretrained(folder, local_files_only=True).eval()
+        # safetensors whenever the folder has them: never unpickle a .bin beside them
+        safe = any(folder.glob("*.safetensors")) or None
+        model: Any = AutoModel.from_pretrained(
+            folder, local_files_only=True, use_safetensors=safe
+        ).eval()
         words: Any = (
             AutoTokenizer.from_pretrained(folder, local_files_only=True) if tokenizer else None
         )

@@ -25,6 +25,7 @@ from corpuscope.analysis.scores import compute_group_score
 from corpuscope.errors import Cancelled, InvalidInput, NotFound
 from corpuscope.ingest.reader import thumbnail_fingerprint
 from corpuscope.services.clustering import RunInput, record_run
+from corpuscope.services.progress import Report, report_stage
 from corpuscope.services.runs import RunView
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project
@@ -53,11 +54,10 @@ def run_duplicates(
     hears of the stages; ``cancel``, when set between them, stops the work (``Cancelled``).
     """
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    if not 0.0 < threshold <= 1.0:
-        raise InvalidInput("The duplicate score threshold must be between 0 and 1.")
+    check_threshold(threshold)
     step = _Stages(report, cancel)
     step(0, "Reading fingerprints")
-    ids, prints, details = _fingerprints(project, image_ids)
+    ids, prints, details = _fingerprints(project, image_ids, report=report, cancel=cancel)
     vectors, vector_set = find_vectors(project, model, ids)
     step(1, "Comparing pictures")
     started = time.perf_counter()
@@ -103,16 +103,31 @@ class _Stages:
             self._report(done, 3, message)
 
 
-def refresh_fingerprints(project: Project, *, batch: int = 500) -> int:
+def check_threshold(threshold: float) -> None:
+    """Refuse a duplicate score threshold outside (0, 1]. (What one run can start is bounded by
+    the algorithm: each image is compared with its ``NEIGHBOURS`` nearest only.)"""
+    if not 0.0 < threshold <= 1.0:
+        raise InvalidInput("The duplicate score threshold must be between 0 and 1.")
+
+
+def refresh_fingerprints(
+    project: Project,
+    *,
+    batch: int = 500,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
     """Fingerprint the imported images that have none, from their 512-px thumbnails.
 
     That is every image of a project made before the fingerprint last changed (a migration
     drops the old ones). Returns how many were computed; an image whose thumbnail is gone stays
-    without one (and out of near-duplicate runs) until its folder is imported again.
+    without one (and out of near-duplicate runs) until its folder is imported again. Each batch
+    is committed: a cancelled refresh (``Cancelled``) keeps what it computed.
     """
     missing = images_missing_fingerprint(project.read())
     done = 0
     for start in range(0, len(missing), batch):
+        report_stage(report, cancel, start, len(missing), "Fingerprinting images")
         prints = [
             (image_id, blob)
             for image_id, sha1 in missing[start : start + batch]
@@ -125,22 +140,42 @@ def refresh_fingerprints(project: Project, *, batch: int = 500) -> int:
 
 
 def _fingerprints(
-    project: Project, image_ids: Sequence[int] | None
+    project: Project,
+    image_ids: Sequence[int] | None,
+    *,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float16], npt.NDArray[np.float16]]:
-    """Ids, layout fingerprints ``(n, FINGERPRINT_LENGTH)`` and finer pictures of the images."""
-    refresh_fingerprints(project)
+    """Ids, layout fingerprints ``(n, FINGERPRINT_LENGTH)`` and finer pictures of the images
+    (those missing are computed first, reported to ``report``)."""
+    refresh_fingerprints(project, report=report, cancel=cancel)
     all_ids, blobs = load_fingerprints(project.read())
     width = (FINGERPRINT_LENGTH + DETAIL_LENGTH) * np.dtype(FINGERPRINT_DTYPE).itemsize
     usable = [i for i, blob in enumerate(blobs) if len(blob) == width]  # others: refreshed later
     ids = np.asarray([all_ids[i] for i in usable], dtype=np.int64)
-    rows = np.frombuffer(b"".join(blobs[i] for i in usable), dtype=FINGERPRINT_DTYPE)
+    joined = b"".join(blobs[i] for i in usable)  # empty when no image has a fingerprint
+    rows = np.frombuffer(joined, dtype=FINGERPRINT_DTYPE) if joined else np.empty(0, np.float16)
     rows = rows.reshape(len(ids), FINGERPRINT_LENGTH + DETAIL_LENGTH)
     if image_ids is not None:
         keep = np.isin(ids, np.asarray(image_ids, dtype=np.int64))
         ids, rows = ids[keep], rows[keep]
     if len(ids) < 2:
-        raise InvalidInput("Near-duplicates need at least two imported images.")
+        raise InvalidInput(_too_few(project, image_ids))
     return ids, rows[:, :FINGERPRINT_LENGTH], rows[:, FINGERPRINT_LENGTH:]
+
+
+def _too_few(project: Project, image_ids: Sequence[int] | None) -> str:
+    """Why fewer than two images can be compared: too few imported, or their thumbnails gone."""
+    missing = [i for i, _ in images_missing_fingerprint(project.read())]
+    if image_ids is not None:
+        missing = sorted(set(missing) & {int(i) for i in image_ids})
+    if not missing:
+        return "Near-duplicates need at least two imported images."
+    count = f"{len(missing)} images have" if len(missing) > 1 else "1 image has"
+    return (
+        f"Near-duplicates need at least two images with a fingerprint; {count} none "
+        "because their thumbnails are gone: import their folders again to make them."
+    )
 
 
 def find_vectors(

@@ -32,7 +32,7 @@ from corpuscope.services.images import (
 )
 from corpuscope.services.value_types import format_value
 from corpuscope.store import grouping as groupstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.folders import list_folders
 from corpuscope.store.grouping import Ids, Level
 from corpuscope.store.images import count_tag_images
@@ -90,7 +90,7 @@ class _LevelInfo:
         prop = level.prop
         if prop is None:
             self.name = "folder"
-            self.folders = {folder.id: str(folder.path) for folder in list_folders(conn)}
+            self.folders = {folder.id: folder.shown for folder in list_folders(conn)}
             ordered = sorted(self.folders, key=lambda key: self.folders[key])
             self.order = {key: rank for rank, key in enumerate(ordered)}
         else:
@@ -139,6 +139,7 @@ class _LevelInfo:
         return (1, 0, str(node.key))
 
 
+@in_one_snapshot
 def list_property_tags(project: Project) -> list[tuple[Property, list[tuple[Tag, int]]]]:
     """Every property; for tag properties, each tag with how many images carry it directly."""
     conn = project.read()
@@ -200,6 +201,7 @@ def _date_part_range(key: object, part: str) -> tuple[str, str]:
     return f"{year:04d}-{month:02d}-01", f"{after[0]:04d}-{after[1]:02d}-01"
 
 
+@in_one_snapshot
 def group_images(
     project: Project,
     levels: Sequence[LevelRef],
@@ -379,6 +381,7 @@ class _TreeBuilder:
         return kept, dropped
 
 
+@in_one_snapshot
 def group_filter(
     project: Project,
     levels: Sequence[LevelRef],
@@ -420,6 +423,7 @@ def group_filter(
     return replace(spec, conditions=conditions, folder_ids=folder_ids, image_ids=image_ids)
 
 
+@in_one_snapshot
 def list_group_members(
     project: Project,
     levels: Sequence[LevelRef],
@@ -437,6 +441,7 @@ def list_group_members(
     return list_images(project, narrowed, sort, offset=offset, limit=limit, properties=properties)
 
 
+@in_one_snapshot
 def list_group_member_ids(
     project: Project,
     levels: Sequence[LevelRef],

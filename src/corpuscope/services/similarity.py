@@ -19,7 +19,7 @@ from corpuscope.errors import InvalidInput
 from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS, BadImage
 from corpuscope.services.models import embedder_for
 from corpuscope.services.vectors import load_project_vectors
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 
 MAX_RESULTS = 1000
 
@@ -43,6 +43,7 @@ def _matches(ids: np.ndarray, ranking: Ranking) -> list[Match]:
     ]
 
 
+@in_one_snapshot
 def similar_images(
     project: Project,
     image_ids: Sequence[int],
@@ -65,6 +66,7 @@ def similar_images(
     return _matches(ids, ranking)
 
 
+@in_one_snapshot
 def search_text(
     project: Project,
     text: str,

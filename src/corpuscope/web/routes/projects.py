@@ -38,7 +38,8 @@ FolderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/projects")
 def list_projects(hub: HubDep) -> ProjectListOut:
     """Open projects first, then recently opened ones (each with the id the other routes use)."""
-    return ProjectListOut(projects=[ProjectOut(**asdict(entry)) for entry in hub.entries()])
+    entries = [ProjectOut(**asdict(entry)) for entry in hub.entries()]
+    return ProjectListOut(projects=entries, start=hub.start)
 
 
 @router.post("/projects")
@@ -53,15 +54,16 @@ def get_project(
     entry: OpenDep, limit: Annotated[int, Query(ge=0, le=10_000)] = 50
 ) -> ProjectStatusOut:
     """Counts, folders, vector sets, and up to ``limit`` files in error and missing."""
-    report = project_status(entry.project, limit=limit)
-    data = asdict(report)
-    data.pop("project")
-    data["folders"] = [asdict(folder) for folder in list_folders(entry.project)]
-    data["vector_sets"] = [
-        VectorSetOut(model=found.model, version=found.version, dim=found.dim, count=count)
-        for found, count in list_vector_sets(entry.project.read())
-    ]
-    data["model"] = project_model(entry.project)
+    with entry.project.snapshot() as conn:  # one state of the project for the whole answer
+        report = project_status(entry.project, limit=limit)
+        data = asdict(report)
+        data.pop("project")
+        data["folders"] = [asdict(folder) for folder in list_folders(entry.project)]
+        data["vector_sets"] = [
+            VectorSetOut(model=found.model, version=found.version, dim=found.dim, count=count)
+            for found, count in list_vector_sets(conn)
+        ]
+        data["model"] = project_model(entry.project)
     return ProjectStatusOut(id=entry.id, path=str(entry.root), name=entry.root.name, **data)
 
 

@@ -25,7 +25,11 @@ class ProjectOut(BaseModel):
 
 
 class ProjectListOut(BaseModel):
+    """``start``: the id of the project the server was started with (``corpuscope serve
+    PROJECT``), which the interface opens first; null when none was named."""
+
     projects: list[ProjectOut]
+    start: str | None = None
 
 
 class FolderIn(Strict):
