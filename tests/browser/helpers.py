@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -22,6 +23,18 @@ def api(page: Page, server: Server, method: str, path: str, body: Any = None) ->
     )
     assert response.ok, f"{method} {path}: {response.status} {response.text()}"
     return response.json()
+
+
+def create_run(page: Page, server: Server, body: dict[str, Any]) -> Any:
+    """Start a run (a task), wait for it to finish and return the run it made."""
+    task = api(page, server, "POST", "runs", body)
+    deadline = time.monotonic() + 120
+    while task["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, f"the run is still {task['status']}"
+        time.sleep(0.2)
+        task = api(page, server, "GET", f"tasks/{task['id']}")
+    assert task["status"] == "done", task
+    return api(page, server, "GET", f"runs/{task['result']['run_id']}")
 
 
 def tag_images(

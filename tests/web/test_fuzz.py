@@ -22,6 +22,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from tests.conftest import picture
@@ -156,9 +157,15 @@ def test_no_sequence_of_requests_makes_a_server_error(
                 suppress_health_check=list(HealthCheck),
             )
         )
+    except FlakyStrategyDefinition:
+        # The project is shared by every sequence, so a sequence hypothesis replays can meet
+        # other objects than the first time (a tag deleted since: a 404, an empty bundle) and
+        # draw differently. That says nothing about the server: every answer is in `statuses`.
+        pass
     finally:
         app.state.hub.close_all()
-    assert statuses and all(status < 500 for status in statuses)
+    server_errors = [status for status in statuses if status >= 500]
+    assert statuses and not server_errors, server_errors
     assert any(200 <= status < 300 for status in statuses)  # the chains reached real objects
 
 
