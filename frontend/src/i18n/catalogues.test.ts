@@ -35,6 +35,7 @@ const SAME_IN_BOTH = new Set([
   "image_fallback_name",
   "images_count",
   "score_label",
+  "topbar_tab_images",
 ]);
 
 /** The patterns of a message: its text, or the text of each variant. */
