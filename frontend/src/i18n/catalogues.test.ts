@@ -33,6 +33,8 @@ const SAME_IN_BOTH = new Set([
   "image_cluster_default_name",
   "image_clusters",
   "image_fallback_name",
+  "run_clusters_count",
+  "runbar_grain",
   "images_count",
   "score_label",
   "topbar_tab_images",
