@@ -25,6 +25,7 @@ const sources = import.meta.glob(["../**/*.ts", "../**/*.svelte", "!../**/*.test
 
 /** Keys whose French is rightly the same as the English (names, symbols, shared words). */
 const SAME_IN_BOTH = new Set([
+  "dup_group_score",
   "filter_chip_condition",
   "filter_chip_unary",
   "filter_condition",
