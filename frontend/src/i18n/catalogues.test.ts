@@ -34,6 +34,7 @@ const SAME_IN_BOTH = new Set([
   "image_cluster_default_name",
   "image_clusters",
   "image_fallback_name",
+  "map_lasso",
   "run_clusters_count",
   "runbar_grain",
   "images_count",
