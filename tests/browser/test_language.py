@@ -189,7 +189,7 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     toolbar = page.get_by_role("toolbar", name="Vue")
     toolbar.get_by_test_id("cluster-options").click()
     dialog = page.get_by_role("dialog", name="Paramètres du regroupement")
-    dialog.get_by_label("Automatique").check()
+    dialog.get_by_role("radio", name=re.compile("^Automatique")).check()
     dialog.get_by_test_id("cluster-k").fill("-1")
     expect(dialog).to_contain_text("Nombre de clusters")
     assert_no_english(dialog, both)
@@ -208,7 +208,7 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     first.hover()
     expect(first.get_by_test_id("create-clusters")).to_have_text("Subdiviser")
     first.get_by_test_id("cluster-options").click()
-    dialog.get_by_label("k-moyennes (k-means)").check()
+    dialog.get_by_role("radio", name=re.compile(r"^k-moyennes \(k-means\)")).check()
     dialog.get_by_test_id("cluster-k").fill("2")
     dialog.get_by_test_id("run-clustering").click()
     expect(lines).to_have_count(count + 2)
@@ -230,7 +230,13 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     wait_until(lambda: _has_property(server.root, "Familles"), "the saved property")
 
     # undo the save from the top bar, then redo it from the toast: both toasts in French
-    header.get_by_role("group", name="Historique").get_by_role("button", name="Annuler").click()
+    history = header.get_by_role("group", name="Historique")
+    expect(history.get_by_role("button", name="Annuler")).to_have_attribute(
+        "title", "Annuler (Ctrl+Z)"
+    )
+    expect(history.get_by_role("button", name="Rétablir")).to_be_attached()
+    page.locator("body").click(position={"x": 5, "y": 880})
+    page.keyboard.press("Control+z")  # a click on the button would scroll the crowded top bar
     expect(page.get_by_text(re.compile(f"^Annulé{NNBSP}:"))).to_be_visible()
     wait_until(lambda: not _has_property(server.root, "Familles"), "the save undone")
     shot("fr-undo")
@@ -259,6 +265,7 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     map_toolbar = page.get_by_role("toolbar", name="Carte")
     expect(map_toolbar).to_contain_text("Colorer par")
     assert_no_english(map_toolbar, both)
+    page.goto("about:blank")  # the page's event stream ends before the server stops
 
 
 @pytest.mark.parametrize(("browser_locale", "shown"), [("fr-FR", "fr"), ("de-DE", "en")])
