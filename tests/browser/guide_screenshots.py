@@ -42,6 +42,7 @@ CHOSEN = {
 #: the French guide's screenshots, taken in French (tests/browser/test_language.py), under the
 #: English names; the guide's other pictures are not taken in French yet
 CHOSEN_FR = {
+    "empty-project.jpg": ("test_project_chooser_in_french", "fr-empty-project"),
     "cluster-options.jpg": ("test_main_journey_in_french", "fr-cluster-options"),
     "clusters.jpg": ("test_main_journey_in_french", "fr-clusters"),
     "nested-clusters.jpg": ("test_main_journey_in_french", "fr-nested-clusters"),

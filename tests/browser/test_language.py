@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import WAIT_MS, Browsing, Server
+from .conftest import WAIT_MS, Browsing, EmptyServer, Server
 from .helpers import tag_images
 from .test_clustering_workflow import _has_property, tags_of, wait_until
 
@@ -265,6 +265,32 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     map_toolbar = page.get_by_role("toolbar", name="Carte")
     expect(map_toolbar).to_contain_text("Colorer par")
     assert_no_english(map_toolbar, both)
+    page.goto("about:blank")  # the page's event stream ends before the server stops
+
+
+def test_project_chooser_in_french(browsing: Browsing, empty_server: EmptyServer) -> None:
+    """The first page a user sees has the language switch; a project is created in French."""
+    page, shot = browsing.page, browsing.shot
+    assert isinstance(page, Page)
+    page.goto(empty_server.link())
+    expect(page.get_by_role("heading", name="Open or create a project")).to_be_visible()
+    page.get_by_test_id("language-switch").select_option("fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Ouvrir ou créer un projet")).to_be_visible()
+    page.get_by_label("Dossier du projet (chemin complet)").fill(str(empty_server.tmp / "vases"))
+    page.get_by_label("Créer le projet si le dossier n’en contient pas").check()
+    assert_no_english(
+        page.locator("main"), ENGLISH + ENGLISH_PHASE_2 + ["Projects", "Open", "Create"]
+    )
+    shot("fr-chooser")
+    page.get_by_role("button", name="Créer").click()
+    expect(page.get_by_test_id("empty-state")).to_contain_text("pas encore d’images")
+    shot("fr-empty-project")
+    page.get_by_test_id("add-folder").click()
+    dialog = page.get_by_role("dialog", name="Ajouter un dossier")
+    expect(dialog.get_by_label("Dossier d’images (chemin complet)")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Importer")).to_be_visible()
+    assert_no_english(dialog, ENGLISH + ENGLISH_PHASE_2 + ["Import", "Compute vectors"])
     page.goto("about:blank")  # the page's event stream ends before the server stops
 
 
