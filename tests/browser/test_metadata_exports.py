@@ -47,7 +47,7 @@ def test_group_by_year_places_and_export_a_cluster(
     assert wait_tasks(page, server)[0]["status"] == "done"
 
     # group the grid by the year the photos were taken
-    page.goto(f"{server.url}#/p/{server.pid}/grid")
+    page.goto(server.link(f"#/p/{server.pid}/grid"))
     page.get_by_test_id("group-menu").click()
     page.get_by_test_id("group-add").select_option(label="Date taken (year)")
     page.keyboard.press("Escape")
@@ -71,7 +71,7 @@ def test_group_by_year_places_and_export_a_cluster(
     page.keyboard.press("Escape")
 
     # the map places them by their GPS position on the world outline
-    page.goto(f"{server.url}#/p/{server.pid}/map")
+    page.goto(server.link(f"#/p/{server.pid}/map"))
     page.wait_for_function(FIRST_RENDER)
     page.get_by_test_id("map-places").click()
     page.wait_for_function("() => window.__corpuscopeMap.points === 3")
@@ -81,7 +81,7 @@ def test_group_by_year_places_and_export_a_cluster(
     # cluster, then export the first cluster to a folder
     run = api(page, server, "POST", "runs", {"algorithm": "kmeans", "k": 3})
     cluster = run["groups"][0]
-    page.goto(f"{server.url}#/p/{server.pid}/grid?run={run['id']}")
+    page.goto(server.link(f"#/p/{server.pid}/grid?run={run['id']}"))
     line = page.locator(f"[data-testid=cluster-line][data-group='{cluster['id']}']")
     line.hover()
     line.get_by_test_id("export-group").click()
