@@ -79,7 +79,10 @@ def test_group_by_year_places_and_export_a_cluster(
     shot("places")
 
     # cluster, then export the first cluster to a folder
-    run = api(page, server, "POST", "runs", {"algorithm": "kmeans", "k": 3})
+    started = api(page, server, "POST", "runs", {"algorithm": "kmeans", "k": 3})  # a task
+    wait_tasks(page, server)
+    done = api(page, server, "GET", f"tasks/{started['id']}")
+    run = api(page, server, "GET", f"runs/{done['result']['run_id']}")
     cluster = run["groups"][0]
     page.goto(server.link(f"#/p/{server.pid}/grid?run={run['id']}"))
     line = page.locator(f"[data-testid=cluster-line][data-group='{cluster['id']}']")
