@@ -1,5 +1,6 @@
-"""Copy the screenshots the user guide shows from the last browser test run into docs/screenshots
-(as JPEG: a tenth of the PNG's size for the same look).
+"""Copy the screenshots the user guides show from the last browser test run into docs/screenshots
+and, for the French guide, docs/fr/screenshots (as JPEG: a tenth of the PNG's size for the same
+look).
 
 pytest -m browser tests/browser && python -m tests.browser.guide_screenshots
 """
@@ -13,6 +14,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-output" / "browser"
 TARGET = REPO / "docs" / "screenshots"
+TARGET_FR = REPO / "docs" / "fr" / "screenshots"
 
 #: guide name -> (test, screenshot name without its number)
 CHOSEN = {
@@ -37,17 +39,38 @@ CHOSEN = {
 }
 
 
-def main() -> None:
-    TARGET.mkdir(parents=True, exist_ok=True)
+#: the French guide's screenshots, taken in French (tests/browser/test_language.py), under the
+#: English names; the guide's other pictures are not taken in French yet
+CHOSEN_FR = {
+    "empty-project.jpg": ("test_project_chooser_in_french", "fr-empty-project"),
+    "cluster-options.jpg": ("test_main_journey_in_french", "fr-cluster-options"),
+    "clusters.jpg": ("test_main_journey_in_french", "fr-clusters"),
+    "nested-clusters.jpg": ("test_main_journey_in_french", "fr-nested-clusters"),
+    "undo.jpg": ("test_main_journey_in_french", "fr-undo"),
+    "grouped-by-property.jpg": ("test_main_journey_in_french", "fr-grouped-by-property"),
+    "selection.jpg": ("test_switch_language_from_the_top_bar", "fr-grid"),
+    "set-value.jpg": ("test_switch_language_from_the_top_bar", "fr-set-value"),
+    "tags-panel.jpg": ("test_switch_language_from_the_top_bar", "fr-tags-panel"),
+}
+
+
+def copy_shots(chosen: dict[str, tuple[str, str]], target: Path) -> list[str]:
+    """Copy the chosen screenshots into ``target``; the ones not found, as test/step."""
+    target.mkdir(parents=True, exist_ok=True)
     missing = []
-    for name, (test, step) in CHOSEN.items():
+    for name, (test, step) in chosen.items():
         found = sorted((SHOTS / test).glob(f"[0-9][0-9]-{step}.png"))
         if not found:
             missing.append(f"{test}/{step}")
             continue
         with Image.open(found[0]) as shot:
-            shot.convert("RGB").save(TARGET / name, "JPEG", quality=85, optimize=True)
-    print(f"copied {len(CHOSEN) - len(missing)} screenshots to {TARGET}")
+            shot.convert("RGB").save(target / name, "JPEG", quality=85, optimize=True)
+    print(f"copied {len(chosen) - len(missing)} screenshots to {target}")
+    return missing
+
+
+def main() -> None:
+    missing = copy_shots(CHOSEN, TARGET) + copy_shots(CHOSEN_FR, TARGET_FR)
     if missing:
         raise SystemExit(f"missing (run the browser tests first): {', '.join(missing)}")
 

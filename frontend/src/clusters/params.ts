@@ -5,6 +5,7 @@
  */
 
 import type { ClusterIn } from "../api/types";
+import { formatDecimal, formatNumber, m } from "../i18n";
 
 export type Algorithm = ClusterIn["algorithm"];
 
@@ -15,11 +16,12 @@ export interface ClusterParams {
   property: number | null;
 }
 
-export const ALGORITHMS: { value: Algorithm; label: string; help: string }[] = [
-  { value: "kmeans", label: "k-means", help: "Split into the number of clusters you choose." },
-  { value: "auto", label: "Automatic", help: "Choose the number of clusters from the data; odd images go to an outliers group." },
-  { value: "duplicates", label: "Near-duplicates", help: "Group images more similar than the threshold." },
-  { value: "tags", label: "By tags", help: "Put each image with the tag whose images it resembles most." },
+/** The algorithms, with their texts as messages (called where they render). */
+export const ALGORITHMS: { value: Algorithm; label: () => string; help: () => string }[] = [
+  { value: "kmeans", label: m.cluster_algo_kmeans, help: m.cluster_algo_kmeans_help },
+  { value: "auto", label: m.cluster_algo_auto, help: m.cluster_algo_auto_help },
+  { value: "duplicates", label: m.cluster_algo_duplicates, help: m.cluster_algo_duplicates_help },
+  { value: "tags", label: m.cluster_algo_tags, help: m.cluster_algo_tags_help },
 ];
 
 export const MAX_CLUSTERS = 1000;
@@ -39,12 +41,12 @@ export function usesThreshold(algorithm: Algorithm): boolean {
 export function problems(params: ClusterParams): string[] {
   const found: string[] = [];
   if (usesK(params.algorithm) && params.k !== -1 && (!Number.isInteger(params.k) || params.k < 1 || params.k > MAX_CLUSTERS)) {
-    found.push(`Use -1 to choose the number automatically, or a number from 1 to ${MAX_CLUSTERS}.`);
+    found.push(m.cluster_problem_k({ max: formatNumber(MAX_CLUSTERS) }));
   }
   if (usesThreshold(params.algorithm) && !(params.threshold > 0 && params.threshold <= 1)) {
-    found.push("The similarity threshold must be above 0 and at most 1.");
+    found.push(m.cluster_problem_threshold());
   }
-  if (params.algorithm === "tags" && params.property === null) found.push("Choose the tag property to group by.");
+  if (params.algorithm === "tags" && params.property === null) found.push(m.cluster_problem_property());
   return found;
 }
 
@@ -92,8 +94,8 @@ export function saveDefaults(params: ClusterParams, storage: Pick<Storage, "setI
 
 export function summary(params: ClusterParams): string {
   const p = normalise(params);
-  if (p.algorithm === "kmeans") return `k-means, ${p.k} clusters`;
-  if (p.algorithm === "auto") return "automatic number of clusters";
-  if (p.algorithm === "duplicates") return `near-duplicates ≥ ${p.threshold}`;
-  return "by tags";
+  if (p.algorithm === "kmeans") return m.cluster_summary_kmeans({ count: p.k });
+  if (p.algorithm === "auto") return m.cluster_summary_auto();
+  if (p.algorithm === "duplicates") return m.cluster_summary_duplicates({ threshold: formatDecimal(p.threshold, 2) });
+  return m.cluster_summary_tags();
 }

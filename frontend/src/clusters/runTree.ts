@@ -4,6 +4,7 @@
  * shows its sub-clusters instead of its images. Members are listed typical → odd.
  */
 
+import { m } from "../i18n";
 import type { Section } from "../grid/sections";
 
 export interface RunGroupLike {
@@ -48,10 +49,8 @@ export function shownChildRun<R extends RunLike>(group: RunGroupLike, runs: Read
 }
 
 export function describeRun(run: RunLike): string {
-  const names: Record<string, string> = { kmeans: "k-means", auto: "automatic", duplicates: "near-duplicates", tags: "by tags" };
-  const algorithm = names[run.algorithm] ?? run.algorithm;
   const clusters = run.groups.filter((g) => !LAST_KINDS.has(g.kind)).length;
-  return `${algorithm} · ${clusters} cluster${clusters === 1 ? "" : "s"} · ${run.n_images.toLocaleString()} images`;
+  return [m.run_algorithm({ algorithm: run.algorithm }), m.run_clusters_count({ count: clusters }), m.images_count({ count: run.n_images })].join(" · ");
 }
 
 export function runSections<R extends RunLike>(

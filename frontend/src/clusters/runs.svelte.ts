@@ -5,6 +5,7 @@
 
 import type { ClusterIn, PropertyOut, RunOut, TaskOut } from "../api/types";
 import { ApiError } from "../api/http";
+import { m } from "../i18n";
 import { messageOf, notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "../project/session.svelte";
 
@@ -103,13 +104,13 @@ export class RunStore {
 
   private async compute(where: "root" | number, body: ClusterIn): Promise<RunOut | null> {
     if (this.pending) {
-      notify("A clustering is being computed; wait for it (or cancel it) before starting another.");
+      notify(m.runs_busy());
       return null;
     }
     this.pending = { where, taskId: null };
     try {
       const run = await this.session.createRun(body, (task) => (this.pending = { where, taskId: task.id }));
-      if (!run) notify("The clustering was cancelled.");
+      if (!run) notify(m.runs_cancelled());
       return run;
     } catch (error) {
       showError(error);
@@ -168,7 +169,7 @@ export class RunStore {
     try {
       const property = await this.session.api.saveRun(runId, flat, name);
       await this.session.changed();
-      notify(`Saved as the property “${property.name}”.`);
+      notify(m.runs_saved({ name: property.name }));
       return property;
     } catch (error) {
       showError(error);

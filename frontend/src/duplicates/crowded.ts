@@ -6,6 +6,8 @@
  */
 
 /** Share of the images in groups above which the hint shows. */
+import { formatDecimal, formatNumber, m } from "../i18n";
+
 export const CROWDED_SHARE = 0.2;
 /** The duplicate score suggested when groups take in many images. */
 export const STRICT_SCORE = 0.9;
@@ -13,8 +15,5 @@ export const STRICT_SCORE = 0.9;
 export function crowdedHint(grouped: number, total: number, threshold: number): string | null {
   if (total <= 0 || threshold >= STRICT_SCORE || grouped / total < CROWDED_SHARE) return null;
   const share = Math.round((100 * grouped) / total);
-  return (
-    `${share} % of the images fall into groups: more than copies usually make. If these are distinct pictures that look alike ` +
-    `(scans, textures, icons), search again at a duplicate score of ${STRICT_SCORE}, which keeps only the closest copies.`
-  );
+  return m.dup_crowded({ share: formatNumber(share), score: formatDecimal(STRICT_SCORE, 1) });
 }

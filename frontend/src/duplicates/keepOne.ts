@@ -7,6 +7,7 @@
 import type { ProjectApi } from "../api/client";
 import type { PropertyOut } from "../api/types";
 import { applyChange } from "../grid/applyValue";
+import { m } from "../i18n";
 
 export const PROPERTY = "Duplicates";
 export const KEEP = "keep";
@@ -36,7 +37,7 @@ export function proposeKeepWithReason(images: KeepCandidate[]): { id: number; re
   if (!best) return null;
   const chosen = best;
   const tied = images.filter((i) => i.width * i.height === chosen.width * chosen.height).length > 1;
-  const reason = tied ? "Same size as another copy; imported first." : `Largest picture (${chosen.width}×${chosen.height}).`;
+  const reason = tied ? m.dup_reason_tied() : m.dup_reason_largest({ width: chosen.width, height: chosen.height });
   return { id: chosen.id, reason };
 }
 

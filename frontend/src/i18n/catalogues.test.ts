@@ -25,6 +25,7 @@ const sources = import.meta.glob(["../**/*.ts", "../**/*.svelte", "!../**/*.test
 
 /** Keys whose French is rightly the same as the English (names, symbols, shared words). */
 const SAME_IN_BOTH = new Set([
+  "dup_group_score",
   "filter_chip_condition",
   "filter_chip_unary",
   "filter_condition",
@@ -33,8 +34,12 @@ const SAME_IN_BOTH = new Set([
   "image_cluster_default_name",
   "image_clusters",
   "image_fallback_name",
+  "map_lasso",
+  "run_clusters_count",
+  "runbar_grain",
   "images_count",
   "score_label",
+  "topbar_tab_images",
 ]);
 
 /** The patterns of a message: its text, or the text of each variant. */

@@ -13,7 +13,8 @@
  *   reads as a sentence (a capital and a space; words ending with `.` `!` `?`; a final `…`);
  *   a template literal's text also when two words follow each other (`${n} images added`).
  * Not literals: imports, type literals, comparisons (`type === "tag"`), `case` labels, object
- * keys, and a line marked `i18n-ignore` (for a developer's message that no user sees).
+ * keys, a line marked `i18n-ignore` (for a developer's message that no user sees), and GLSL
+ * source (a string that starts with `#version`, as the map's shaders do).
  */
 
 import { parse } from "svelte/compiler";
@@ -214,6 +215,7 @@ class Scanner {
   }
 
   private literal(node: Node, text: string, parents: Node[], reads: (text: string) => boolean = isSentence): void {
+    if (isShader(text)) return;
     const parent = parents[parents.length - 1];
     if (!parent) {
       if (reads(text)) this.report(node, text, "a sentence in the code");
@@ -251,6 +253,11 @@ class Scanner {
     }
     if (reads(text)) this.report(node, text, "a sentence in the code");
   }
+}
+
+/** GLSL source for the GPU (map/shaders.ts): code, never shown. */
+function isShader(text: string): boolean {
+  return text.trimStart().startsWith("#version ");
 }
 
 const TEMPLATE_TYPES = new Set([

@@ -1,5 +1,6 @@
 /** The spatial index of the map's points, built in a worker (in place when workers are missing). */
 
+import { m } from "../i18n";
 import { boundsOf } from "./camera";
 import type { GridIndex } from "./spatial";
 import { buildIndex } from "./spatial";
@@ -14,7 +15,7 @@ export function buildIndexAsync(xy: Float32Array): Promise<GridIndex> {
     };
     worker.onerror = (error) => {
       worker.terminate();
-      reject(new Error(error.message || "The map index could not be built."));
+      reject(new Error(error.message || m.map_index_failed()));
     };
     worker.postMessage({ xy: xy.slice() }, []); // a copy: the caller keeps its array
   });

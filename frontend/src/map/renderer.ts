@@ -5,6 +5,7 @@
  * panning and zooming it is only moved by the compositor, and drawn again once the motion settles.
  */
 
+import { m } from "../i18n";
 import type { Bounds, Camera, Viewport } from "./camera";
 import { visibleBounds } from "./camera";
 import { LINE_FRAGMENT, LINE_VERTEX, POINT_FRAGMENT, POINT_VERTEX, THUMB_FRAGMENT, THUMB_VERTEX } from "./shaders";
@@ -50,7 +51,7 @@ export class MapRenderer {
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const gl = canvas.getContext("webgl2", { antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false });
-    if (!gl) throw new Error("This browser cannot draw the map: WebGL2 is not available.");
+    if (!gl) throw new Error(m.map_no_webgl());
     this.gl = gl;
     this.points = compile(gl, POINT_VERTEX, POINT_FRAGMENT);
     this.thumbs = compile(gl, THUMB_VERTEX, THUMB_FRAGMENT);

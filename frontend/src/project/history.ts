@@ -1,5 +1,6 @@
 /** Undo and redo, with a toast that says what was undone (and offers to redo it). */
 
+import { m } from "../i18n";
 import { notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "./session.svelte";
 
@@ -7,11 +8,11 @@ export async function undo(session: Session): Promise<void> {
   try {
     const { entry } = await session.api.undo();
     if (!entry) {
-      notify("Nothing to undo.");
+      notify(m.history_nothing_to_undo());
       return;
     }
     await session.changed();
-    notify(`Undone: ${entry.label}`, { label: "Redo", run: () => void redo(session) });
+    notify(m.history_undone({ label: entry.label }), { label: m.topbar_redo(), run: () => void redo(session) });
   } catch (error) {
     showError(error);
   }
@@ -21,11 +22,11 @@ export async function redo(session: Session): Promise<void> {
   try {
     const { entry } = await session.api.redo();
     if (!entry) {
-      notify("Nothing to redo.");
+      notify(m.history_nothing_to_redo());
       return;
     }
     await session.changed();
-    notify(`Redone: ${entry.label}`);
+    notify(m.history_redone({ label: entry.label }));
   } catch (error) {
     showError(error);
   }

@@ -10,6 +10,7 @@ import { ProjectApi, listModels } from "../api/client";
 import type { ClusterIn, ModelOut, ProjectStatusOut, PropertyOut, RunOut, TaskOut } from "../api/types";
 import type { Selection } from "../grid/selection";
 import { EMPTY } from "../grid/selection";
+import { m } from "../i18n";
 import { showError } from "../lib/toasts.svelte";
 import type { ViewState } from "../view/viewState";
 import { defaultState } from "../view/viewState";
@@ -117,7 +118,7 @@ export class Session {
     const queued = await this.api.createRun(body);
     onqueued?.(queued);
     const task = await this.whenFinished(queued.id);
-    if (task.status === "failed") throw new Error(task.error ?? "The run failed.");
+    if (task.status === "failed") throw new Error(task.error ?? m.run_failed());
     const runId = task.result?.["run_id"];
     if (task.status !== "done" || typeof runId !== "number") return null;
     return this.api.run(runId);

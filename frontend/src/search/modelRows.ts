@@ -1,6 +1,7 @@
 /** The models list of a project: which models have vectors here, which can be chosen. */
 
 import type { ModelOut, ProjectStatusOut, TaskOut } from "../api/types";
+import { formatNumber, m } from "../i18n";
 
 export interface ModelRow {
   name: string;
@@ -59,7 +60,7 @@ export function modelRows(models: ModelOut[], status: ProjectStatusOut | null, t
 
 /** "1,234 of 2,000 images have its vectors", "No vectors yet", "All 12 images have its vectors". */
 export function vectorText(row: ModelRow): string {
-  if (row.vectors === 0) return "No vectors in this project yet";
-  if (row.vectors >= row.images) return `All ${row.images.toLocaleString("en")} images have its vectors`;
-  return `${row.vectors.toLocaleString("en")} of ${row.images.toLocaleString("en")} images have its vectors`;
+  if (row.vectors === 0) return m.model_vectors_none();
+  if (row.vectors >= row.images) return m.model_vectors_all({ count: row.images });
+  return m.model_vectors_some({ count: row.vectors, images: formatNumber(row.images) });
 }

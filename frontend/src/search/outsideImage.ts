@@ -1,4 +1,5 @@
 /** Searching with an image from outside the project: the file a drop, a paste or a pick gives. */
+import { m } from "../i18n";
 
 /** The first image file among ``files`` (a drop may carry several, or text only). */
 export function imageFile(files: ArrayLike<File> | null | undefined): File | null {
@@ -15,5 +16,5 @@ export function carriesFiles(types: ArrayLike<string> | null | undefined): boole
 
 /** A name to show for the image: the file's, or "Pasted image" for a clipboard picture. */
 export function imageName(file: File): string {
-  return file.name && file.name !== "image.png" ? file.name : "Pasted image";
+  return file.name && file.name !== "image.png" ? file.name : m.search_pasted_image();
 }

@@ -1,27 +1,22 @@
 /** Words for tasks: their kind, their progress, their state. */
 
 import type { TaskOut } from "../api/types";
+import { formatNumber, m } from "../i18n";
 
-const KINDS: Record<string, string> = {
-  import: "Import",
-  vectors: "Vectors",
-  map: "Map",
-  projection: "Map",
-  duplicates: "Duplicates",
-  cluster: "Clustering",
-  clustering: "Clustering",
-};
-
+/** The kind's name; a kind the catalogues do not know shows as its own word, capitalised. */
 export function taskTitle(task: TaskOut): string {
-  return KINDS[task.kind] ?? task.kind.charAt(0).toUpperCase() + task.kind.slice(1);
+  return m.task_kind({ kind: task.kind, name: task.kind.charAt(0).toUpperCase() + task.kind.slice(1) });
+}
+
+/** The task's state as a word (waiting, running, done…). */
+export function taskState(task: TaskOut): string {
+  return m.task_status({ status: task.status });
 }
 
 export function taskProgress(task: TaskOut): string {
-  if (task.status === "queued") return "waiting";
-  if (task.status === "failed") return task.error ?? "failed";
-  if (task.status === "cancelled") return "cancelled";
-  if (task.status === "done") return "done";
-  const count = task.total > 0 ? `${task.done.toLocaleString()} / ${task.total.toLocaleString()}` : "";
+  if (task.status === "failed") return task.error ?? taskState(task);
+  if (task.status !== "running") return taskState(task);
+  const count = task.total > 0 ? m.task_count({ done: formatNumber(task.done), total: formatNumber(task.total) }) : "";
   return [count, task.message].filter(Boolean).join(" · ");
 }
 
