@@ -6,7 +6,7 @@
 
 import type { ClusterIn } from "../api/types";
 
-export type Algorithm = ClusterIn["algorithm"];
+export type Algorithm = NonNullable<ClusterIn["algorithm"]>;
 
 export interface ClusterParams {
   algorithm: Algorithm;
