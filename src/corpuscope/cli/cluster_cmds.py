@@ -159,13 +159,7 @@ def runs(
     """List the clustering runs, nested runs indented under their parent."""
     with opened(project) as handle:
         found = runsvc.list_runs(handle)
-        if as_json:
-            documents = [
-                runsvc.describe_run(
-                    handle, runsvc.load_run(handle, run.id, members=False), members=False
-                )
-                for run in found
-            ]
+        documents = runsvc.describe_runs(handle) if as_json else []
     if as_json:
         print_json(documents)
         return

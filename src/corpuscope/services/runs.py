@@ -71,6 +71,15 @@ def describe_run(project: Project, view: RunView, *, members: bool) -> dict[str,
     return run
 
 
+@in_one_snapshot
+def describe_runs(project: Project) -> list[dict[str, Any]]:
+    """Every run, oldest first, as :func:`describe_run` writes it (without members)."""
+    return [
+        describe_run(project, load_run(project, run.id, members=False), members=False)
+        for run in list_runs(project)
+    ]
+
+
 def describe_group(
     group: GroupView,
     *,

@@ -41,10 +41,7 @@ def run_out(project: ProjectDep, view: RunView, *, members: bool = False) -> Run
 @router.get("/runs")
 def list_runs(project: ProjectDep) -> list[RunOut]:
     """Every run, oldest first, with its groups (nested runs name their parent group)."""
-    return [
-        run_out(project, runservice.load_run(project, run.id, members=False))
-        for run in runservice.list_runs(project)
-    ]
+    return [RunOut.model_validate(run) for run in runservice.describe_runs(project)]
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED)
