@@ -4,7 +4,10 @@
  * them in localStorage; every button starts from the defaults.
  */
 
+import { DUPLICATE_THRESHOLD, MAX_CLUSTERS } from "../api/constants";
 import type { ClusterIn } from "../api/types";
+
+export { MAX_CLUSTERS };
 
 export type Algorithm = NonNullable<ClusterIn["algorithm"]>;
 
@@ -22,9 +25,8 @@ export const ALGORITHMS: { value: Algorithm; label: string; help: string }[] = [
   { value: "tags", label: "By tags", help: "Put each image with the tag whose images it resembles most." },
 ];
 
-export const MAX_CLUSTERS = 1000;
-/** 0.85: the server's default near-duplicate similarity (see docs/scores.md). */
-export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: 0.85, property: null };
+/** The near-duplicate threshold is the server's default (see docs/scores.md). */
+export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: DUPLICATE_THRESHOLD, property: null };
 const KEY = "corpuscope.clusterDefaults";
 
 export function usesK(algorithm: Algorithm): boolean {
