@@ -133,28 +133,30 @@ def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
     run("vectors", project, "--export", tmp_path / "v.npz")
     assert (tmp_path / "v.npz").stat().st_size > 13 * 1280 * 4
     first = json.loads(run("cluster", project, "--k", "2", "--json").stdout)
-    assert sum(len(g["paths"]) for g in first["groups"]) == 13
+    assert sum(len(g["members"]) for g in first["groups"]) == 13
     assert all(g["score"] is not None for g in first["groups"])
     target = first["groups"][0]
     nested = json.loads(
         run(
-            "cluster", project, "--k", "2", "--within", f"{first['run']}:{target['id']}", "--json"
+            "cluster", project, "--k", "2", "--within", f"{first['id']}:{target['id']}", "--json"
         ).stdout
     )
-    assert nested["parent_run"] == first["run"]
-    assert sorted(p for g in nested["groups"] for p in g["paths"]) == sorted(target["paths"])
+    assert nested["parent_run_id"] == first["id"]
+    assert sorted(m["path"] for g in nested["groups"] for m in g["members"]) == sorted(
+        m["path"] for m in target["members"]
+    )
     assert "run 2" in run("runs", project).stdout
-    assert "Clustering" in run("save", project, str(first["run"])).stdout
+    assert "Clustering" in run("save", project, str(first["id"])).stdout
     tags = run("tag", "list", project, "Clustering").stdout
     assert "  Cluster 1.1" in tags
     top = json.loads(run("cluster", project, "--k", "-1", "--level", "99", "--json").stdout)
-    assert sum(len(g["paths"]) for g in top["groups"]) == 13
-    refused = run("coarser", project, str(top["run"]), ok=False)
+    assert sum(len(g["members"]) for g in top["groups"]) == 13
+    refused = run("coarser", project, str(top["id"]), ok=False)
     assert "has no coarser level" in refused.stdout + refused.stderr
     if top["params"]["levels"] > 1:
-        assert "Level -1" in run("finer", project, str(top["run"])).stdout
-    refused = run("finer", project, str(first["run"]), ok=False)
+        assert "Level -1" in run("finer", project, str(top["id"])).stdout
+    refused = run("finer", project, str(first["id"]), ok=False)
     assert "not made by automatic clustering" in refused.stdout + refused.stderr
     found = json.loads(run("duplicates", project, "--json").stdout)
-    pairs = [sorted(g["paths"]) for g in found["groups"]]
+    pairs = [sorted(m["path"] for m in g["members"]) for g in found["groups"]]
     assert ["red-0-small.jpg", "red/0.jpg"] in pairs

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -277,3 +280,30 @@ def test_finer_and_coarser_from_stored_levels(corpus: Corpus, vectors: list[int]
     undone = ok(corpus.post(f"/runs/{nested['id']}/level", {"step": 1, "group_id": part}))
     assert undone["id"] == run_id and undone["groups"][0]["child_run_ids"] == []
     assert corpus.post(f"/runs/{run_id}/level", {"step": 2}).status_code == 422
+
+
+def cli_json(*args: object) -> Any:
+    """The document a CLI command prints with ``--json`` (a real subprocess)."""
+    command = [sys.executable, "-m", "corpuscope", *map(str, args), "--json"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_cli_and_the_api_print_a_run_alike(corpus: Corpus, vectors: list[int]) -> None:
+    """One serialiser: ``cluster --json`` is ``GET /runs/{id}?members=true``, ``runs --json``
+    is ``GET /runs``, field for field and value for value."""
+    printed = cli_json("cluster", corpus.root, "--k", "2")
+    served = ok(corpus.get(f"/runs/{printed['id']}", params={"members": "true"}))
+    assert printed == served
+    members = sorted(m["image_id"] for group in printed["groups"] for m in group["members"])
+    assert members == sorted(vectors)
+    assert all(m["path"] in m["files"] for g in printed["groups"] for m in g["members"])
+    nested = cli_json("cluster", corpus.root, "--k", "2", "--within", f"{printed['id']}:"
+                      f"{printed['groups'][0]['id']}")  # fmt: skip
+    assert nested["parent_run_id"] == printed["id"]
+    assert nested == ok(corpus.get(f"/runs/{nested['id']}", params={"members": "true"}))
+    listed = cli_json("runs", corpus.root)
+    assert listed == ok(corpus.get("/runs"))
+    assert [run["id"] for run in listed] == [printed["id"], nested["id"]]
+    assert all(group["members"] is None for run in listed for group in run["groups"])

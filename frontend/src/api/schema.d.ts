@@ -716,7 +716,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Run */
+        /**
+         * Get Run
+         * @description One run with its groups; ``members=true`` lists each group's images inline (the
+         *     document the CLI's ``cluster --json`` prints).
+         */
         get: operations["get_run_api_projects__pid__runs__run_id__get"];
         put?: never;
         post?: never;
@@ -2003,7 +2007,8 @@ export interface components {
         };
         /**
          * RunGroupOut
-         * @description Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"``.
+         * @description Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"`` (pages,
+         *     values), or inline in ``members`` when the run is read with ``?members=true``.
          */
         RunGroupOut: {
             /** Id */
@@ -2028,8 +2033,28 @@ export interface components {
             child_run_ids: number[];
             /** Level */
             level?: number | null;
+            /** Members */
+            members?: components["schemas"]["RunMemberOut"][] | null;
         };
-        /** RunOut */
+        /**
+         * RunMemberOut
+         * @description One image of a group: its score within the group, one path and all its ok paths.
+         */
+        RunMemberOut: {
+            /** Image Id */
+            image_id: number;
+            /** Score */
+            score: number;
+            /** Path */
+            path: string;
+            /** Files */
+            files: string[];
+        };
+        /**
+         * RunOut
+         * @description A run and its groups; the CLI's ``cluster --json`` prints the same document
+         *     (``services.runs.describe_run``).
+         */
         RunOut: {
             /** Id */
             id: number;
@@ -2198,7 +2223,7 @@ export interface components {
         /** TaskListOut */
         TaskListOut: {
             /** Tasks */
-            tasks?: components["schemas"]["TaskOut"][];
+            tasks: components["schemas"]["TaskOut"][];
         };
         /**
          * TaskOut
@@ -5992,7 +6017,9 @@ export interface operations {
     };
     get_run_api_projects__pid__runs__run_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                members?: boolean;
+            };
             header?: never;
             path: {
                 run_id: number;

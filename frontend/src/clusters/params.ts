@@ -4,10 +4,13 @@
  * them in localStorage; every button starts from the defaults.
  */
 
+import { DUPLICATE_THRESHOLD, MAX_CLUSTERS } from "../api/constants";
 import type { ClusterIn } from "../api/types";
 import { formatDecimal, formatNumber, m } from "../i18n";
 
-export type Algorithm = ClusterIn["algorithm"];
+export { MAX_CLUSTERS };
+
+export type Algorithm = NonNullable<ClusterIn["algorithm"]>;
 
 export interface ClusterParams {
   algorithm: Algorithm;
@@ -24,9 +27,8 @@ export const ALGORITHMS: { value: Algorithm; label: () => string; help: () => st
   { value: "tags", label: m.cluster_algo_tags, help: m.cluster_algo_tags_help },
 ];
 
-export const MAX_CLUSTERS = 1000;
-/** 0.85: the server's default near-duplicate similarity (see docs/scores.md). */
-export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: 0.85, property: null };
+/** The near-duplicate threshold is the server's default (see docs/scores.md). */
+export const FACTORY: ClusterParams = { algorithm: "auto", k: -1, threshold: DUPLICATE_THRESHOLD, property: null };
 const KEY = "corpuscope.clusterDefaults";
 
 export function usesK(algorithm: Algorithm): boolean {

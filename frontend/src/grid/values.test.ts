@@ -3,7 +3,7 @@ import type { PropertyOut } from "../api/types";
 import { formatValue, parseValue, splitTagNames } from "./values";
 
 const tags: PropertyOut = {
-  id: 1, name: "period", type: "multi_tags", mode: "image",
+  id: 1, name: "period", type: "multi_tags", mode: "image", read_only: false,
   tags: [{ id: 4, property_id: 1, name: "Archaic", color: "#000000", parents: [] }, { id: 5, property_id: 1, name: "classical", color: "#000000", parents: [] }],
 };
 

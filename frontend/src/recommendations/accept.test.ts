@@ -61,7 +61,7 @@ describe("changesOf", () => {
 
 describe("savedTagOf", () => {
   it("finds the cluster's tag by its label", () => {
-    const saved = { id: 1, name: "Clustering", type: "tag", mode: "image", tags: [{ id: 9, property_id: 1, name: "Cluster 2", color: "#000000", parents: [] }] };
+    const saved = { id: 1, name: "Clustering", type: "tag", mode: "image", read_only: false, tags: [{ id: 9, property_id: 1, name: "Cluster 2", color: "#000000", parents: [] }] };
     expect(savedTagOf({ ...base, label: "Cluster 2" }, saved)).toBe(9);
     expect(savedTagOf({ ...base, label: "Cluster 3" }, saved)).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import type { PropertyOut } from "../api/types";
 import { aboveThreshold, copyChange, initialThreshold } from "./similar";
 
 const items = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, score: 1 - i * 0.03 }));
-const tags: PropertyOut = { id: 1, name: "style", type: "multi_tags", mode: "image", tags: [{ id: 7, property_id: 1, name: "geometric", color: "#000000", parents: [] }] };
+const tags: PropertyOut = { id: 1, name: "style", type: "multi_tags", mode: "image", read_only: false, tags: [{ id: 7, property_id: 1, name: "geometric", color: "#000000", parents: [] }] };
 
 describe("similar images", () => {
   it("keeps the images above the threshold", () => {

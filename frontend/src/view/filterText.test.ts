@@ -3,9 +3,9 @@ import type { PropertyOut } from "../api/types";
 import { compactFilter, conditionText, filterChips, opsFor } from "./filterText";
 
 const properties: PropertyOut[] = [
-  { id: 1, name: "period", type: "tag", mode: "image", tags: [{ id: 7, property_id: 1, name: "archaic", color: "#000000", parents: [] }] },
-  { id: 2, name: "height", type: "number", mode: "image" },
-  { id: 3, name: "checked", type: "checkbox", mode: "image" },
+  { id: 1, name: "period", type: "tag", mode: "image", read_only: false, tags: [{ id: 7, property_id: 1, name: "archaic", color: "#000000", parents: [] }] },
+  { id: 2, name: "height", type: "number", mode: "image", read_only: false },
+  { id: 3, name: "checked", type: "checkbox", mode: "image", read_only: false },
 ];
 
 describe("conditionText", () => {

@@ -6,8 +6,8 @@ import { fromQuery, toQuery, defaultState } from "./viewState";
 
 const properties: PropertyOut[] = [
   { id: 4, name: "Date taken", type: "date", mode: "image", metadata: "taken", read_only: true },
-  { id: 5, name: "Kind", type: "multi_tags", mode: "image" },
-  { id: 6, name: "Year", type: "number", mode: "image" },
+  { id: 5, name: "Kind", type: "multi_tags", mode: "image", read_only: false },
+  { id: 6, name: "Year", type: "number", mode: "image", read_only: false },
 ];
 const lookup = (id: number) => properties.find((p) => p.id === id);
 

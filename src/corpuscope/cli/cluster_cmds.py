@@ -15,10 +15,12 @@ from corpuscope.services.levels import run_level_step
 from corpuscope.services.run_requests import RunRequest, check_run_request, run_request
 from corpuscope.services.runs import RunView
 from corpuscope.store.db import Project
-from corpuscope.store.files import load_image_files, load_image_paths
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document: the run and its groups.")]
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="One JSON document, the shape the web API serves (GET /runs)."),
+]
 
 
 def _within(text: str | None) -> tuple[int, int] | None:
@@ -29,36 +31,6 @@ def _within(text: str | None) -> tuple[int, int] | None:
     except ValueError:
         raise InvalidInput(f"--within takes RUN:GROUP, like 3:17, not {text!r}.") from None
     return run, group
-
-
-def run_document(project: Project, view: RunView) -> dict[str, Any]:
-    paths = load_image_paths(project.read())
-    files = load_image_files(project.read())
-    run = view.run
-    return {
-        "run": run.id,
-        "algorithm": run.algorithm,
-        "params": run.params,
-        "seed": run.seed,
-        "parent_run": run.parent_run_id,
-        "parent_group": run.parent_group_id,
-        "images": run.n_images,
-        "groups": [
-            {
-                "id": group.id,
-                "name": group.label,
-                "kind": group.kind,
-                "score": group.score,
-                "stability": group.stability,
-                "similarity": group.similarity,
-                "size": group.size,
-                "image_ids": [image_id for image_id, _ in group.members],
-                "paths": [paths.get(image_id, "") for image_id, _ in group.members],
-                "files": [files.get(image_id, []) for image_id, _ in group.members],
-            }
-            for group in view.groups
-        ],
-    }
 
 
 def level_sentence(params: dict[str, Any]) -> str:
@@ -72,7 +44,7 @@ def level_sentence(params: dict[str, Any]) -> str:
 
 def _print_run(project: Project, view: RunView, as_json: bool) -> None:
     if as_json:
-        print_json(run_document(project, view))
+        print_json(runsvc.describe_run(project, view, members=True))
         return
     run = view.run
     typer.echo(
@@ -187,8 +159,9 @@ def runs(
     """List the clustering runs, nested runs indented under their parent."""
     with opened(project) as handle:
         found = runsvc.list_runs(handle)
+        documents = runsvc.describe_runs(handle) if as_json else []
     if as_json:
-        print_json([vars(run) for run in found])
+        print_json(documents)
         return
     depth: dict[int, int] = {}
     for run in found:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from corpuscope.errors import InvalidInput
 from corpuscope.services.annotations import journaled
@@ -19,6 +20,7 @@ from corpuscope.store import runs as runstore
 from corpuscope.store import tags as tagstore
 from corpuscope.store import values as valstore
 from corpuscope.store.db import Project, in_one_snapshot
+from corpuscope.store.files import load_image_files, load_image_paths
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
 from corpuscope.store.runs import GroupRecord, RunRecord
@@ -51,6 +53,56 @@ class RunView:
 @in_one_snapshot
 def list_runs(project: Project) -> list[RunRecord]:
     return runstore.list_runs(project.read())
+
+
+@in_one_snapshot
+def describe_run(project: Project, view: RunView, *, members: bool) -> dict[str, Any]:
+    """The one JSON document of a run: the API's ``RunOut`` and the CLI's ``--json`` alike.
+
+    With ``members``, each group lists its images (id, score, a path and all ok paths), read
+    from ``view`` (load it with ``members=True``); without, ``members`` is ``None``.
+    """
+    run = asdict(view.run)
+    run.pop("vector_set_id")
+    conn = project.read()
+    paths = load_image_paths(conn) if members else None
+    files = load_image_files(conn) if members else {}
+    run["groups"] = [describe_group(group, paths=paths, files=files) for group in view.groups]
+    return run
+
+
+@in_one_snapshot
+def describe_runs(project: Project) -> list[dict[str, Any]]:
+    """Every run, oldest first, as :func:`describe_run` writes it (without members)."""
+    return [
+        describe_run(project, load_run(project, run.id, members=False), members=False)
+        for run in list_runs(project)
+    ]
+
+
+def describe_group(
+    group: GroupView,
+    *,
+    paths: dict[int, str] | None = None,
+    files: dict[int, list[str]] | None = None,
+) -> dict[str, Any]:
+    """A group as :func:`describe_run` writes it; its members only when ``paths`` are given."""
+    document = asdict(group)
+    document["child_run_ids"] = list(group.child_run_ids)
+    document["members"] = (
+        None
+        if paths is None
+        else [
+            {
+                "image_id": image_id,
+                "score": score,
+                "path": paths.get(image_id, ""),
+                "files": (files or {}).get(image_id, []),
+            }
+            for image_id, score in group.members
+        ]
+    )
+    return document
 
 
 @in_one_snapshot

@@ -34,22 +34,14 @@ RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
 GroupId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def run_out(view: RunView) -> RunOut:
-    data = asdict(view.run)
-    data.pop("vector_set_id")
-    data["groups"] = [
-        RunGroupOut.model_validate(group, from_attributes=True) for group in view.groups
-    ]
-    return RunOut(**data)
+def run_out(project: ProjectDep, view: RunView, *, members: bool = False) -> RunOut:
+    return RunOut.model_validate(runservice.describe_run(project, view, members=members))
 
 
 @router.get("/runs")
 def list_runs(project: ProjectDep) -> list[RunOut]:
     """Every run, oldest first, with its groups (nested runs name their parent group)."""
-    return [
-        run_out(runservice.load_run(project, run.id, members=False))
-        for run in runservice.list_runs(project)
-    ]
+    return [RunOut.model_validate(run) for run in runservice.describe_runs(project)]
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED)
@@ -69,12 +61,14 @@ def step_level(run_id: RunId, body: LevelStepIn, project: ProjectDep) -> RunOut:
     Returns the run to show: the run itself, or the nested run of a cluster made finer. When
     there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
     """
-    return run_out(run_level_step(project, run_id, step=body.step, group_id=body.group_id))
+    return run_out(project, run_level_step(project, run_id, step=body.step, group_id=body.group_id))
 
 
 @router.get("/runs/{run_id}")
-def get_run(run_id: RunId, project: ProjectDep) -> RunOut:
-    return run_out(runservice.load_run(project, run_id, members=False))
+def get_run(run_id: RunId, project: ProjectDep, members: bool = False) -> RunOut:
+    """One run with its groups; ``members=true`` lists each group's images inline (the
+    document the CLI's ``cluster --json`` prints)."""
+    return run_out(project, runservice.load_run(project, run_id, members=members), members=members)
 
 
 @router.delete("/runs/{run_id}")
@@ -115,4 +109,4 @@ def add_members(group_id: GroupId, body: MembersIn, project: ProjectDep) -> RunG
     """Put images into a cluster of an unsaved run (accepting recommendations): they leave
     the run's other clusters and the runs nested under those."""
     group = runservice.move_to_group(project, group_id, body.image_ids)
-    return RunGroupOut.model_validate(group, from_attributes=True)
+    return RunGroupOut.model_validate(runservice.describe_group(group))

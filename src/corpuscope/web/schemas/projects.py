@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from corpuscope.web.schemas.common import Name, PathText, Strict
 
@@ -136,4 +136,4 @@ class TaskOut(BaseModel):
 
 
 class TaskListOut(BaseModel):
-    tasks: list[TaskOut] = Field(default_factory=list)
+    tasks: list[TaskOut]

@@ -63,8 +63,18 @@ class ClusterIn(Strict):
         )
 
 
+class RunMemberOut(BaseModel):
+    """One image of a group: its score within the group, one path and all its ok paths."""
+
+    image_id: int
+    score: float
+    path: str
+    files: list[str]
+
+
 class RunGroupOut(BaseModel):
-    """Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"``."""
+    """Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"`` (pages,
+    values), or inline in ``members`` when the run is read with ``?members=true``."""
 
     id: int
     rank: int
@@ -77,9 +87,13 @@ class RunGroupOut(BaseModel):
     size: int
     child_run_ids: list[int]
     level: int | None = None
+    members: list[RunMemberOut] | None = None
 
 
 class RunOut(BaseModel):
+    """A run and its groups; the CLI's ``cluster --json`` prints the same document
+    (``services.runs.describe_run``)."""
+
     id: int
     parent_run_id: int | None
     parent_group_id: int | None
