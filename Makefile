@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev]' $(TORCH)
+	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev,ray]' $(TORCH)
 	touch $@
 
 # The web front-end: dependencies from package-lock.json (no install scripts, nothing else

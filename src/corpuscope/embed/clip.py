@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from corpuscope.embed.base import Embedder, check_texts, normalize_rows
 from corpuscope.embed.cores import count_cores
+from corpuscope.embed.gpu import cuda_device
 from corpuscope.embed.hub import fingerprint
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.errors import ModelUnavailable
@@ -45,6 +46,7 @@ class ClipEmbedder(Embedder):
         self.threads = threads if threads is not None else count_cores()
         torch.set_num_threads(self.threads)
         self._torch = torch
+        self._device = "cpu"
         self.preprocessing = ImagePreprocessing.from_hf_config(folder / "preprocessor_config.json")
         logging_module: Any = hf_logging
         logging_module.disable_progress_bar()  # corpuscope reports its own progress
@@ -65,9 +67,19 @@ class ClipEmbedder(Embedder):
         self.runtime = f"torch ({self.threads} thread{'s' if self.threads > 1 else ''})"
 
     def _forward(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        pixels = self._torch.from_numpy(batch).to(self._device)
         with self._torch.inference_mode():
-            output = self._model.get_image_features(pixel_values=self._torch.from_numpy(batch))
+            output = self._model.get_image_features(pixel_values=pixels)
         return _features(output)
+
+    def use_gpu(self) -> bool:
+        device = cuda_device()
+        if device is None:
+            return False
+        self._model.to(device)
+        self._device = device
+        self.runtime = f"torch ({device})"
+        return True
 
     def embed_text(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """``(n, d)`` unit vectors for texts, comparable with this model's image vectors."""
@@ -84,6 +96,7 @@ class ClipEmbedder(Embedder):
         inputs = {"input_ids": tokens["input_ids"]}
         if "attention_mask" in tokens and not self._pad_to_max:
             inputs["attention_mask"] = tokens["attention_mask"]
+        inputs = {key: value.to(self._device) for key, value in inputs.items()}
         with self._torch.inference_mode():
             output = self._model.get_text_features(**inputs)
         return normalize_rows(_features(output))
@@ -92,4 +105,4 @@ class ClipEmbedder(Embedder):
 def _features(output: Any) -> npt.NDArray[np.float32]:
     """The projected features, whether transformers returns a tensor or a model output."""
     tensor = output if hasattr(output, "numpy") else output.pooler_output
-    return np.asarray(tensor.float().numpy(), dtype=np.float32)
+    return np.asarray(tensor.float().cpu().numpy(), dtype=np.float32)

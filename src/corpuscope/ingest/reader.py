@@ -15,6 +15,7 @@ from PIL import Image
 
 from corpuscope.analysis.fingerprint import compute_fingerprint
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image, read_header
+from corpuscope.ingest.model_picture import write_model_picture
 from corpuscope.ingest.records import FileRecord, ImageRecord
 from corpuscope.ingest.scan import ScannedFile
 from corpuscope.ingest.thumbnails import LARGE, has_thumbnails, thumbnail_path, write_thumbnails
@@ -54,6 +55,7 @@ def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
                 large = cached.convert("RGB")
         else:
             large = write_thumbnails(decode_rgb(opened, target=LARGE), settings.thumbs_dir, sha1)
+    write_model_picture(settings.thumbs_dir, sha1)
     return ImageRecord(sha1, header.width, header.height, header.format, fingerprint_of(large))
 
 

@@ -1,8 +1,10 @@
 """Computing, loading and exporting image vectors.
 
-Vectors are computed from the 512-px thumbnails the importer wrote (already EXIF-oriented,
-and about 20x cheaper to decode than a camera JPEG); an image without one falls back to its
-original file. Each batch is committed on its own: a kill loses at most the batch in flight.
+Vectors are computed from the model pictures the importer wrote (the bundled model's input
+pixels, see :mod:`corpuscope.ingest.model_picture`) for the models that take them, else from the
+512-px thumbnails (already EXIF-oriented, and about 20x cheaper to decode than a camera JPEG);
+an image without either falls back to its original file. Each batch is committed on its own: a
+kill loses at most the batch in flight.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.embed.base import Embedder
-from corpuscope.embed.pipeline import embed_files
+from corpuscope.embed.pipeline import ModelPicture, embed_files
+from corpuscope.embed.ray_pipeline import RayOptions, embed_on_ray
 from corpuscope.embed.registry import DEFAULT_MODEL, load_embedder
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.ingest.model_picture import fits, model_picture_path
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 from corpuscope.store import vectors as vecstore
 from corpuscope.store.db import Project
@@ -53,6 +57,7 @@ class VectorOptions:
     workers: int | None = None
     on_progress: Callable[[VectorProgress], None] | None = None
     cancel: threading.Event | None = None
+    ray: RayOptions | None = None  # compute on a Ray cluster instead of this machine's cores
 
 
 def run_vectors(
@@ -76,9 +81,19 @@ def run_vectors(
     done = failed = 0
     report = options.on_progress or (lambda progress: None)
     report(VectorProgress(embedder.name, 0, len(todo), 0))
-    batches = embed_files(
-        _inputs(project, todo), embedder, batch_size=options.batch_size, workers=options.workers
-    )
+    inputs = _inputs(project, todo, pictures=fits(embedder.preprocessing))
+    if options.ray is not None:
+        batches = embed_on_ray(
+            inputs,
+            embedder,
+            options.ray,
+            batch_size=options.batch_size,
+            models_dir=options.models_dir,
+        )
+    else:
+        batches = embed_files(
+            inputs, embedder, batch_size=options.batch_size, workers=options.workers
+        )
     cancelled = False
     try:
         for batch in batches:
@@ -98,10 +113,17 @@ def run_vectors(
     return VectorSummary(embedder.name, done - failed, failed, already, seconds, cancelled)
 
 
-def _inputs(project: Project, todo: list[tuple[int, str, str, str]]) -> Iterator[tuple[int, Path]]:
+def _inputs(
+    project: Project, todo: list[tuple[int, str, str, str]], *, pictures: bool
+) -> Iterator[tuple[int, Path | ModelPicture]]:
     for image_id, sha1, folder, rel_path in todo:
         thumb = thumbnail_path(project.thumbs_dir, sha1, LARGE)
-        yield image_id, thumb if thumb.is_file() else Path(folder) / rel_path
+        source = thumb if thumb.is_file() else Path(folder) / rel_path
+        picture = model_picture_path(project.thumbs_dir, sha1) if pictures else None
+        if picture is not None and picture.is_file():
+            yield image_id, ModelPicture(str(picture), str(source))
+        else:
+            yield image_id, source
 
 
 def _count(project: Project, vector_set: VectorSet) -> int:

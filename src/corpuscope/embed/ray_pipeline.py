@@ -1,0 +1,310 @@
+"""Vectors on a Ray cluster (Ray Data), streamed back as the local pipeline streams them.
+
+The same model files and the same preprocessing code as :mod:`corpuscope.embed.pipeline`:
+
+    images to embed (id, file or model picture)          one Arrow table, in blocks
+      -> [images="driver": read on the driver's node]    map_batches tasks pinned to that node
+      -> _ModelWorker: prepare + embed                   map_batches actors, each holding the
+                                                         model: one per CPU (1 thread, as the
+                                                         local workers) or one per GPU
+      -> iter_batches on the driver                      one EmbeddedBatch per block
+
+Each worker loads the model by name from its own machine (corpuscope and the model files must
+be installed there) and refuses to run if its version differs from the driver's, so vectors
+never mix weights. Two ways for the workers to get the images:
+
+- ``images="shared"``: the workers open the files themselves, at the paths the driver sees (a
+  shared file system mounted at the same path everywhere). Only paths travel.
+- ``images="driver"``: tasks pinned to the driver's node read the files and the bytes travel
+  through Ray's object store (about 55 KB per model picture). Needs the driver to run on a node
+  of the cluster (not through Ray Client).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from corpuscope.embed.base import Embedder, WorkerModel
+from corpuscope.embed.chunks import (
+    EmbeddedBatch,
+    ModelPicture,
+    Source,
+    prepare_data,
+    prepare_each,
+    prepare_picture,
+    prepare_source,
+    read_bytes,
+)
+from corpuscope.embed.ray_session import import_ray, ray_session, uses_client
+from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
+from corpuscope.ingest.decode import BadImage
+
+ImageAccess = Literal["shared", "driver"]
+IMAGE_ACCESS: tuple[ImageAccess, ...] = ("shared", "driver")
+BLOCK_ROWS = 64  # rows per block: one database commit each on the driver
+GPU_BATCH = 256  # images per forward pass on a GPU worker
+LARGE_MODEL_CPUS = 4  # a model without a worker recipe (CLIP) runs 4 threads per worker
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how to run: ``address`` ``None`` starts a Ray instance on this machine;
+    ``workers`` is the number of model copies (default: one per CPU, or per GPU, of the
+    cluster)."""
+
+    address: str | None = None
+    images: ImageAccess = "shared"
+    workers: int | None = None
+
+
+def embed_on_ray(
+    items: Iterable[tuple[int, Path | ModelPicture]],
+    embedder: Embedder,
+    options: RayOptions,
+    *,
+    batch_size: int | None = None,
+    models_dir: Path | None = None,
+) -> Generator[EmbeddedBatch, None, None]:
+    """Embed image files on Ray, yielding batches of about :data:`BLOCK_ROWS` items.
+
+    Every item comes back exactly once, as a vector or as a failure with the reason the local
+    pipeline gives; batches come in the order the cluster finishes them. Stop early with
+    ``close()``: the run ends on the cluster, and a Ray instance started here shuts down.
+    """
+    if options.images not in IMAGE_ACCESS:
+        raise InvalidInput(
+            f"Images reach Ray workers as 'shared' or 'driver', not {options.images!r}."
+        )
+    if options.workers is not None and options.workers < 1:
+        raise InvalidInput("The number of Ray workers must be at least 1.")
+    rows = [(int(item_id), source) for item_id, source in items]
+    if not rows:
+        return
+    with ray_session(options.address) as ray:
+        layout = _layout(ray, embedder, options, batch_size, len(rows))
+        dataset = ray.data.from_arrow(_tables(rows, layout.block_rows))
+        if options.images == "driver":
+            dataset = _read_on_driver(ray, dataset)
+        dataset = _embed(ray, dataset, embedder, layout, models_dir)
+        batches = dataset.iter_batches(batch_size=None, batch_format="numpy")
+        yield from _results(ray, batches, embedder.dim)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    workers: int  # model copies
+    cpus: int  # CPUs (threads) per copy; 0 on a GPU
+    gpus: int  # GPUs per copy (0 or 1)
+    batch_size: int  # images per forward pass
+    block_rows: int  # images per block, i.e. per commit on the driver
+
+
+def _layout(
+    ray: ModuleType, embedder: Embedder, options: RayOptions, batch_size: int | None, count: int
+) -> _Layout:
+    """One model copy per GPU of the cluster, else one per CPU (per 4 CPUs for a model that
+    runs in one process, like CLIP); never more copies than blocks of work."""
+    resources = ray.cluster_resources()
+    gpus, cpus = int(resources.get("GPU", 0)), max(1, int(resources.get("CPU", 1)))
+    threads = 1 if embedder.worker_recipe() is not None else min(LARGE_MODEL_CPUS, cpus)
+    workers = options.workers or gpus or max(1, cpus // threads)
+    block_rows = max(1, min(BLOCK_ROWS, math.ceil(count / workers)))
+    return _Layout(
+        workers=min(workers, math.ceil(count / block_rows)),
+        cpus=0 if gpus else threads,
+        gpus=1 if gpus else 0,
+        batch_size=batch_size or (GPU_BATCH if gpus else embedder.batch_size),
+        block_rows=block_rows,
+    )
+
+
+def _tables(rows: list[tuple[int, Path | ModelPicture]], block_rows: int) -> list[Any]:
+    """The items as Arrow tables of ``block_rows`` rows: id, path, picture, fallback."""
+    import pyarrow as pa
+
+    columns: dict[str, list[Any]] = {"id": [], "path": [], "picture": [], "fallback": []}
+    for item_id, source in rows:
+        picture = isinstance(source, ModelPicture)
+        columns["id"].append(item_id)
+        columns["path"].append(source.path if isinstance(source, ModelPicture) else str(source))
+        columns["picture"].append(picture)
+        columns["fallback"].append(source.fallback if isinstance(source, ModelPicture) else "")
+    schema = pa.schema(
+        [
+            ("id", pa.int64()),
+            ("path", pa.string()),
+            ("picture", pa.bool_()),
+            ("fallback", pa.string()),
+        ]
+    )
+    table = pa.table(columns, schema=schema)
+    return [table.slice(start, block_rows) for start in range(0, len(rows), block_rows)]
+
+
+def _read_on_driver(ray: ModuleType, dataset: Any) -> Any:
+    """Replace paths by the files' bytes, read by tasks pinned to the driver's node."""
+    if uses_client(ray):
+        raise InvalidInput(
+            "Through Ray Client (ray://) the workers cannot receive the images from this "
+            "machine; run corpuscope on a node of the cluster, or use --ray-images shared."
+        )
+    here = {"ray.io/node-id": ray.get_runtime_context().get_node_id()}
+    # No CPU reserved: reading is I/O, and the model workers hold every CPU.
+    return dataset.map_batches(read_files, batch_format="numpy", num_cpus=0, label_selector=here)
+
+
+def read_files(batch: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
+    """Ray task: the bytes of each row's picture (or, if unreadable, of its fallback file) or
+    the reason it could not be read."""
+    datas: list[bytes] = []
+    pictures: list[bool] = []
+    reasons: list[str] = []
+    for path, picture, fallback in zip(
+        batch["path"], batch["picture"], batch["fallback"], strict=True
+    ):
+        data, used_picture, reason = b"", False, ""
+        try:
+            if picture:
+                try:
+                    data, used_picture = read_bytes(Path(str(path))), True
+                except BadImage:
+                    data = read_bytes(Path(str(fallback)))
+            else:
+                data = read_bytes(Path(str(path)))
+        except BadImage as error:
+            reason = str(error)
+        datas.append(data)
+        pictures.append(used_picture)
+        reasons.append(reason)
+    return {
+        "id": batch["id"],
+        "data": np.array(datas, dtype=object),
+        "picture": np.array(pictures, dtype=bool),
+        "reason": np.array(reasons, dtype=object),
+    }
+
+
+def _embed(
+    ray: ModuleType, dataset: Any, embedder: Embedder, layout: _Layout, models_dir: Path | None
+) -> Any:
+    return dataset.map_batches(
+        _ModelWorker,
+        fn_constructor_kwargs={
+            "model": embedder.name,
+            "version": embedder.version,
+            "models_dir": None if models_dir is None else str(models_dir),
+            "threads": max(1, layout.cpus),
+        },
+        batch_size=layout.batch_size,
+        batch_format="numpy",
+        compute=ray.data.ActorPoolStrategy(size=layout.workers),
+        num_cpus=layout.cpus,
+        num_gpus=layout.gpus,
+    )
+
+
+class _ModelWorker:
+    """Ray actor: one copy of the model; prepares rows (paths or bytes) and embeds them."""
+
+    def __init__(self, model: str, version: str, models_dir: str | None, threads: int) -> None:
+        from corpuscope.embed.registry import load_embedder
+
+        embedder = load_embedder(
+            model, models_dir=None if models_dir is None else Path(models_dir), threads=threads
+        )
+        if embedder.version != version:
+            raise ModelUnavailable(
+                f"A Ray worker has other files for the model {model} (version "
+                f"{embedder.version}, the driver has {version}); install the same corpuscope "
+                "and model files on every node."
+            )
+        self._preprocessing = embedder.preprocessing
+        self._dim = embedder.dim
+        recipe = embedder.worker_recipe()
+        if embedder.use_gpu() or recipe is None:
+            self._model: WorkerModel = embedder
+        else:  # exactly what a local pipeline worker runs: the single-threaded export
+            self._model = recipe.load(threads)
+
+    def __call__(self, batch: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
+        ids = [int(item_id) for item_id in batch["id"]]
+        prepare: Callable[[Any], npt.NDArray[np.float32]]
+        if "data" in batch:
+            rows: list[Any] = list(
+                zip(batch["data"], batch["picture"], batch["reason"], strict=True)
+            )
+            prepare = self._prepare_bytes
+        else:
+            rows = [
+                _source(p, pic, f)
+                for p, pic, f in zip(
+                    batch["path"], batch["picture"], batch["fallback"], strict=True
+                )
+            ]
+            prepare = self._prepare_source
+        prepared = prepare_each(zip(ids, rows, strict=True), prepare, self._preprocessing)
+        reasons = dict(prepared.failures)
+        vectors = np.zeros((len(ids), self._dim), dtype=np.float32)
+        if len(prepared.ids):  # prepared rows keep the input order
+            ok = np.array([item_id not in reasons for item_id in ids], dtype=bool)
+            vectors[ok] = self._model.embed_batch(prepared.pixels)
+        return {
+            "id": np.asarray(ids, dtype=np.int64),
+            "vector": vectors,
+            "reason": np.array([reasons.get(item_id, "") for item_id in ids], dtype=object),
+        }
+
+    def _prepare_source(self, source: Source) -> npt.NDArray[np.float32]:
+        return prepare_source(source, self._preprocessing)
+
+    def _prepare_bytes(self, row: tuple[bytes, bool, str]) -> npt.NDArray[np.float32]:
+        data, picture, reason = row
+        if reason:
+            raise BadImage(str(reason))
+        if picture:
+            return prepare_picture(bytes(data), self._preprocessing)
+        return prepare_data(bytes(data), self._preprocessing)
+
+
+def _source(path: Any, picture: Any, fallback: Any) -> Source:
+    return ModelPicture(str(path), str(fallback)) if bool(picture) else str(path)
+
+
+def _results(ray: ModuleType, batches: Iterator[Any], dim: int) -> Iterator[EmbeddedBatch]:
+    """Blocks from the cluster as batches; a failure on the cluster as one sentence."""
+    try:
+        for batch in batches:
+            ids = np.asarray(batch["id"], dtype=np.int64)
+            vectors = np.asarray(batch["vector"], dtype=np.float32).reshape(len(ids), dim)
+            reasons = [str(reason) for reason in batch["reason"]]
+            ok = np.array([not reason for reason in reasons], dtype=bool)
+            failures = tuple(
+                (int(item_id), reason)
+                for item_id, reason in zip(ids, reasons, strict=True)
+                if reason
+            )
+            yield EmbeddedBatch(ids[ok], np.ascontiguousarray(vectors[ok]), failures)
+    except ray.exceptions.RayError as error:  # a worker's error, a lost node, ...
+        raise _sentence_for(error) from None
+
+
+def _sentence_for(error: Exception) -> CorpuscopeError:
+    """The user's error a Ray failure carries (a worker's ModelUnavailable), else a sentence."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, CorpuscopeError):
+            return type(cause)(str(cause))
+        cause = getattr(cause, "cause", None) or cause.__cause__
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return ModelUnavailable(f"The Ray cluster could not compute the vectors ({first[:200]}).")
+
+
+__all__ = ["IMAGE_ACCESS", "RayOptions", "embed_on_ray", "import_ray"]
