@@ -65,6 +65,14 @@ class RayOptions:
     workers: int | None = None
 
 
+def image_access(text: str) -> ImageAccess:
+    """``"shared"`` or ``"driver"`` from a user's text; anything else is refused in a sentence."""
+    for access in IMAGE_ACCESS:
+        if text == access:
+            return access
+    raise InvalidInput(f"Images reach Ray workers as 'shared' or 'driver', not {text!r}.")
+
+
 def embed_on_ray(
     items: Iterable[tuple[int, Path | ModelPicture]],
     embedder: Embedder,
@@ -307,4 +315,4 @@ def _sentence_for(error: Exception) -> CorpuscopeError:
     return ModelUnavailable(f"The Ray cluster could not compute the vectors ({first[:200]}).")
 
 
-__all__ = ["IMAGE_ACCESS", "RayOptions", "embed_on_ray", "import_ray"]
+__all__ = ["IMAGE_ACCESS", "RayOptions", "embed_on_ray", "image_access", "import_ray"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
@@ -82,7 +83,9 @@ def uses_client(ray: ModuleType) -> bool:
 
 def _quiet_data(ray: ModuleType) -> None:
     """corpuscope reports its own progress: no Ray Data progress bars or plans on the terminal."""
-    context = ray.data.DataContext.get_current()
+    with warnings.catch_warnings():  # Ray 2.60 warns about its own default shuffle setting
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     logging.getLogger("ray.data").setLevel(logging.ERROR)
