@@ -56,17 +56,23 @@ def compute_model_picture(data: bytes) -> npt.NDArray[np.uint8]:
 def write_model_picture(thumbs_dir: Path, sha1: str) -> bool:
     """Write the picture of an image from its large thumbnail, unless it exists; whether one is
     there afterwards. Never raises: without a picture, vectors are computed from the thumbnail."""
-    path = model_picture_path(thumbs_dir, sha1)
+    thumbnail = thumbnail_path(thumbs_dir, sha1, LARGE)
+    return save_model_picture(thumbnail, model_picture_path(thumbs_dir, sha1))
+
+
+def save_model_picture(thumbnail: Path, path: Path) -> bool:
+    """Write to ``path`` the picture made from a large thumbnail file, unless it exists (written
+    to a temporary name, then renamed); whether a picture is there afterwards."""
     if path.is_file():
         return True
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        pixels = compute_model_picture(read_bytes(thumbnail_path(thumbs_dir, sha1, LARGE)))
+        pixels = compute_model_picture(read_bytes(thumbnail))
         # Lossless, and the fastest setting (method 0): the pixels come back bit for bit.
         Image.fromarray(pixels).save(temporary, "WEBP", lossless=True, quality=0, method=0)
         os.replace(temporary, path)
     except Exception as error:  # a thumbnail gone bad, a full disk: the picture is optional
-        log.debug("No model picture for %s: %s", sha1, error)
+        log.debug("No model picture from %s: %s", thumbnail, error)
         temporary.unlink(missing_ok=True)
         return False
     return True
