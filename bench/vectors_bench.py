@@ -92,7 +92,7 @@ def make_images(n: int, out: Path) -> tuple[list[Path], list[Path], list[Any]]:
         pairs.append((original, thumbnail))
     pictures = []
     for _, thumbnail in pairs:
-        picture = thumbnail.with_name(thumbnail.stem + ".webp")
+        picture = thumbnail.with_name(thumbnail.stem + ".ppm")
         assert save_model_picture(thumbnail, picture)
         pictures.append(ModelPicture(str(picture), str(thumbnail)))
     return [p[0] for p in pairs], [p[1] for p in pairs], pictures

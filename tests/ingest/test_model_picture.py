@@ -3,6 +3,7 @@ vectors step computes from the thumbnail."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from corpuscope.embed.chunks import (
     prepare_source,
 )
 from corpuscope.embed.efficientnet import PREPROCESSING
+from corpuscope.embed.picture_format import decode_picture, encode_picture
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.ingest.decode import BadImage
 from corpuscope.ingest.model_picture import (
@@ -45,7 +47,7 @@ def test_the_picture_gives_the_very_pixels_the_thumbnail_gives(
     thumb = _thumbnail(tmp_path, size, seed=sum(size))
     assert write_model_picture(tmp_path, SHA1)
     path = model_picture_path(tmp_path, SHA1)
-    assert path.parent == thumb.parent and path.suffix == ".webp"
+    assert path.parent == thumb.parent and path.suffix == ".ppm"
     from_picture = prepare_picture(path.read_bytes(), PREPROCESSING)
     assert np.array_equal(from_picture, prepare_file(thumb, PREPROCESSING))
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
@@ -74,25 +76,31 @@ def test_only_models_cut_like_the_bundled_one_take_pictures() -> None:
     assert not fits(ImagePreprocessing(256, 224, (0, 0, 0), (1, 1, 1), resample="bilinear"))
 
 
-def test_a_file_that_is_not_a_model_picture_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "big.png"
-    Image.new("RGB", (300, 224)).save(path)
-    with pytest.raises(BadImage, match="224 x 224"):
-        prepare_picture(path.read_bytes(), PREPROCESSING)
-    grey = tmp_path / "grey.png"
-    Image.new("L", (224, 224)).save(grey)
-    with pytest.raises(BadImage, match="RGB"):
-        prepare_picture(grey.read_bytes(), PREPROCESSING)
+def test_the_picture_file_holds_the_raw_pixels_and_nothing_else_passes(tmp_path: Path) -> None:
+    pixels = np.asarray(picture(3, (224, 224)))
+    data = encode_picture(pixels)
+    assert data.startswith(b"P6\n224 224\n255\n") and len(data) == 15 + 224 * 224 * 3
+    assert np.array_equal(decode_picture(data, 224), pixels)
+    with Image.open(io.BytesIO(data)) as opened:  # a standard PPM file
+        assert np.array_equal(np.asarray(opened), pixels)
+    assert decode_picture(data, 256) is None and decode_picture(data[:-1], 224) is None
+    png = io.BytesIO()
+    Image.fromarray(pixels).save(png, "PNG")
+    for other in (png.getvalue(), b"", data[:5000], b"P5" + data[2:]):
+        with pytest.raises(BadImage, match="224 x 224 RGB picture"):
+            prepare_picture(other, PREPROCESSING)
+    with pytest.raises(ValueError, match="uint8"):
+        encode_picture(pixels[:, :200])
 
 
 def test_a_damaged_picture_falls_back_to_its_thumbnail(tmp_path: Path) -> None:
     thumb = _thumbnail(tmp_path, (640, 480))
     write_model_picture(tmp_path, SHA1)
     path = model_picture_path(tmp_path, SHA1)
-    path.write_bytes(path.read_bytes()[:300])
+    path.write_bytes(path.read_bytes()[:3000])  # cut short
     source = ModelPicture(str(path), str(thumb))
     assert np.array_equal(prepare_source(source, PREPROCESSING), prepare_file(thumb, PREPROCESSING))
-    gone = ModelPicture(str(tmp_path / "gone.webp"), str(tmp_path / "gone.jpg"))
+    gone = ModelPicture(str(tmp_path / "gone.ppm"), str(tmp_path / "gone.jpg"))
     chunk = prepare_chunk([(1, source), (2, gone)], PREPROCESSING)
     assert chunk.ids.tolist() == [1] and "does not exist" in chunk.failures[0][1]
 
@@ -107,6 +115,6 @@ def test_import_writes_a_picture_beside_the_thumbnails(project, tmp_path, write_
     for sha1 in sha1s:
         picture_file = model_picture_path(project.thumbs_dir, sha1)
         with Image.open(picture_file) as opened:
-            assert (opened.format, opened.mode, opened.size) == ("WEBP", "RGB", (224, 224))
+            assert (opened.format, opened.mode, opened.size) == ("PPM", "RGB", (224, 224))
         expected = prepare_file(thumbnail_path(project.thumbs_dir, sha1, LARGE), PREPROCESSING)
         assert np.array_equal(prepare_picture(picture_file.read_bytes(), PREPROCESSING), expected)

@@ -71,7 +71,7 @@ def _project(root: Path, corpus: Path) -> Project:
         model_picture_path(project.thumbs_dir, sha1).unlink()
     broken = rows[7][1]
     thumbnail_path(project.thumbs_dir, broken, LARGE).write_bytes(b"no longer a JPEG")
-    model_picture_path(project.thumbs_dir, broken).write_bytes(b"RIFF no longer a picture")
+    model_picture_path(project.thumbs_dir, broken).write_bytes(b"P6 no longer a picture")
     return project
 
 

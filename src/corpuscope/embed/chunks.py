@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from corpuscope.embed.picture_format import decode_picture
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image
 
@@ -105,14 +106,9 @@ def prepare_data(data: bytes, preprocessing: ImagePreprocessing) -> npt.NDArray[
 def prepare_picture(data: bytes, preprocessing: ImagePreprocessing) -> npt.NDArray[np.float32]:
     """``(3, H, W)`` model input from a model picture's bytes (pixels already at the model's
     input side): only normalised. Raises :class:`BadImage` if it is not such a picture."""
-    image = open_image(data)
     size = preprocessing.size
-    try:
-        image.load()
-        pixels = np.asarray(image, dtype=np.uint8)
-    except Exception as error:
-        raise BadImage(f"the model picture could not be decoded ({type(error).__name__})") from None
-    if image.mode != "RGB" or pixels.shape != (size, size, 3):
+    pixels = decode_picture(data, size)
+    if pixels is None:
         raise BadImage(f"the model picture is not a {size} x {size} RGB picture")
     return preprocessing.normalize(pixels)
 

@@ -16,7 +16,7 @@ never mix weights. Two ways for the workers to get the images:
 - ``images="shared"``: the workers open the files themselves, at the paths the driver sees (a
   shared file system mounted at the same path everywhere). Only paths travel.
 - ``images="driver"``: tasks pinned to the driver's node read the files and the bytes travel
-  through Ray's object store (about 55 KB per model picture). Needs the driver to run on a node
+  through Ray's object store (147 KB per model picture, about 50 KB per thumbnail). Needs the driver to run on a node
   of the cluster (not through Ray Client).
 """
 

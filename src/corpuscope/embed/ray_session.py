@@ -20,7 +20,7 @@ from typing import Any
 from corpuscope.embed.cores import count_cores
 from corpuscope.errors import InvalidInput, ModelUnavailable
 
-#: Object store of a Ray instance started here. Blocks in flight hold pictures (55 KB each) and
+#: Object store of a Ray instance started here. Blocks in flight hold pictures (147 KB each) and
 #: vectors (5 KB): a few hundred MB is ample, and Ray's default (30 % of the memory) is not
 #: needed on a laptop. Ray's own processes take about 0.7 GB beside it (docs/scale.md).
 LOCAL_OBJECT_STORE = 512 * 1024 * 1024

@@ -4,14 +4,16 @@ Embedding from the 512-px thumbnail spends about 2.3 ms per image decoding the J
 resampling it (bicubic) on the cores the model needs, against 8.8 ms for the forward pass, which
 caps the vectors step under 80 % of the model's own speed (docs/models.md). The importer, which
 has just written the thumbnail, also writes the 224 x 224 pixels the bundled model takes:
-``thumbnails/ab/<sha1>-m256-224.webp``, lossless WebP (about 55 KB; 2 ms to write at import). The
-vectors step then only decodes it (about 0.3 ms) and normalises.
+``thumbnails/ab/<sha1>-m256-224.ppm``, raw pixels (147 KB; see
+:mod:`corpuscope.embed.picture_format`), made in about 2 ms at import. The vectors step then
+only reads and normalises them (about 0.2 ms), and deletes each picture once its image has a
+vector, so that the pictures take disk space only between an import and its vectors.
 
 The pixels are made from the thumbnail file exactly as the vectors step makes them (same
-decoding, same resampling), and WebP lossless keeps them bit for bit: vectors are the same with
-or without a picture, so the model's version does not change, an image imported before pictures
-existed is embedded from its thumbnail with the same result, and a missing or damaged picture
-only costs time.
+decoding, same resampling) and stored as they are: vectors are the same with or without a
+picture, so the model's version does not change, an image imported before pictures existed (or
+whose picture was deleted) is embedded from its thumbnail with the same result, and a missing or
+damaged picture only costs time.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
 
 from corpuscope.embed.chunks import decode_for, read_bytes
 from corpuscope.embed.efficientnet import PREPROCESSING
+from corpuscope.embed.picture_format import encode_picture
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 #: The geometry the pictures are cut to: the bundled model's (short side 256, bicubic, centre
 #: crop 224). A change here must change :data:`SUFFIX`, so that old pictures are not used.
 GEOMETRY = PREPROCESSING
-SUFFIX = "m256-224.webp"
+SUFFIX = "m256-224.ppm"
 
 
 def model_picture_path(thumbs_dir: Path, sha1: str) -> Path:
@@ -67,9 +69,7 @@ def save_model_picture(thumbnail: Path, path: Path) -> bool:
         return True
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        pixels = compute_model_picture(read_bytes(thumbnail))
-        # Lossless, and the fastest setting (method 0): the pixels come back bit for bit.
-        Image.fromarray(pixels).save(temporary, "WEBP", lossless=True, quality=0, method=0)
+        temporary.write_bytes(encode_picture(compute_model_picture(read_bytes(thumbnail))))
         os.replace(temporary, path)
     except Exception as error:  # a thumbnail gone bad, a full disk: the picture is optional
         log.debug("No model picture from %s: %s", thumbnail, error)

@@ -55,7 +55,7 @@ def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
                 large = cached.convert("RGB")
         else:
             large = write_thumbnails(decode_rgb(opened, target=LARGE), settings.thumbs_dir, sha1)
-    write_model_picture(settings.thumbs_dir, sha1)
+            write_model_picture(settings.thumbs_dir, sha1)  # a new image: for its vectors
     return ImageRecord(sha1, header.width, header.height, header.format, fingerprint_of(large))
 
 
