@@ -43,6 +43,7 @@ from corpuscope.embed.chunks import (
     prepare_source,
     read_bytes,
 )
+from corpuscope.embed.picture_format import decode_picture
 from corpuscope.embed.ray_session import import_ray, ray_session, uses_client
 from corpuscope.errors import CorpuscopeError, InvalidInput, ModelUnavailable
 from corpuscope.ingest.decode import BadImage
@@ -87,10 +88,7 @@ def embed_on_ray(
     pipeline gives; batches come in the order the cluster finishes them. Stop early with
     ``close()``: the run ends on the cluster, and a Ray instance started here shuts down.
     """
-    if options.images not in IMAGE_ACCESS:
-        raise InvalidInput(
-            f"Images reach Ray workers as 'shared' or 'driver', not {options.images!r}."
-        )
+    image_access(options.images)
     if options.workers is not None and options.workers < 1:
         raise InvalidInput("The number of Ray workers must be at least 1.")
     rows = [(int(item_id), source) for item_id, source in items]
@@ -100,7 +98,7 @@ def embed_on_ray(
         layout = _layout(ray, embedder, options, batch_size, len(rows))
         dataset = ray.data.from_arrow(_tables(rows, layout.block_rows))
         if options.images == "driver":
-            dataset = _read_on_driver(ray, dataset)
+            dataset = _read_on_driver(ray, dataset, embedder.preprocessing.size)
         dataset = _embed(ray, dataset, embedder, layout, models_dir)
         batches = dataset.iter_batches(batch_size=None, batch_format="numpy")
         yield from _results(ray, batches, embedder.dim)
@@ -157,7 +155,7 @@ def _tables(rows: list[tuple[int, Path | ModelPicture]], block_rows: int) -> lis
     return [table.slice(start, block_rows) for start in range(0, len(rows), block_rows)]
 
 
-def _read_on_driver(ray: ModuleType, dataset: Any) -> Any:
+def _read_on_driver(ray: ModuleType, dataset: Any, side: int) -> Any:
     """Replace paths by the files' bytes, read by tasks pinned to the driver's node."""
     if uses_client(ray):
         raise InvalidInput(
@@ -166,31 +164,37 @@ def _read_on_driver(ray: ModuleType, dataset: Any) -> Any:
         )
     here = {"ray.io/node-id": ray.get_runtime_context().get_node_id()}
     # No CPU reserved: reading is I/O, and the model workers hold every CPU.
-    return dataset.map_batches(read_files, batch_format="numpy", num_cpus=0, label_selector=here)
+    return dataset.map_batches(
+        read_files,
+        fn_kwargs={"side": side},
+        batch_format="numpy",
+        num_cpus=0,
+        label_selector=here,
+    )
 
 
-def read_files(batch: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
-    """Ray task: the bytes of each row's picture (or, if unreadable, of its fallback file) or
-    the reason it could not be read."""
+def read_files(batch: dict[str, npt.NDArray[Any]], side: int) -> dict[str, npt.NDArray[Any]]:
+    """Ray task: each row's bytes (its model picture, or its fallback file if the picture is
+    missing or damaged, as the local pipeline does) or the reason they could not be read."""
     datas: list[bytes] = []
     pictures: list[bool] = []
     reasons: list[str] = []
     for path, picture, fallback in zip(
         batch["path"], batch["picture"], batch["fallback"], strict=True
     ):
-        data, used_picture, reason = b"", False, ""
+        data, is_picture, reason = b"", bool(picture), ""
         try:
-            if picture:
-                try:
-                    data, used_picture = read_bytes(Path(str(path))), True
-                except BadImage:
-                    data = read_bytes(Path(str(fallback)))
-            else:
-                data = read_bytes(Path(str(path)))
+            data = read_bytes(Path(str(path)))
         except BadImage as error:
             reason = str(error)
+        if is_picture and decode_picture(data, side) is None:  # a header check: no decoding
+            data, is_picture, reason = b"", False, ""
+            try:
+                data = read_bytes(Path(str(fallback)))
+            except BadImage as error:
+                reason = str(error)
         datas.append(data)
-        pictures.append(used_picture)
+        pictures.append(is_picture)
         reasons.append(reason)
     return {
         "id": batch["id"],
@@ -245,18 +249,12 @@ class _ModelWorker:
     def __call__(self, batch: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
         ids = [int(item_id) for item_id in batch["id"]]
         prepare: Callable[[Any], npt.NDArray[np.float32]]
-        if "data" in batch:
-            rows: list[Any] = list(
-                zip(batch["data"], batch["picture"], batch["reason"], strict=True)
-            )
+        if "data" in batch:  # bytes sent by the driver
+            columns = (batch["data"], batch["picture"], batch["reason"])
+            rows: list[Any] = list(zip(*columns, strict=True))
             prepare = self._prepare_bytes
-        else:
-            rows = [
-                _source(p, pic, f)
-                for p, pic, f in zip(
-                    batch["path"], batch["picture"], batch["fallback"], strict=True
-                )
-            ]
+        else:  # paths this worker opens itself
+            rows = list(map(_source, batch["path"], batch["picture"], batch["fallback"]))
             prepare = self._prepare_source
         prepared = prepare_each(zip(ids, rows, strict=True), prepare, self._preprocessing)
         reasons = dict(prepared.failures)

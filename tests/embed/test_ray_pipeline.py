@@ -108,3 +108,31 @@ def test_the_cli_refuses_an_unknown_image_access(tmp_path: Path) -> None:
         result.stderr.strip()
         == "Error: Images reach Ray workers as 'shared' or 'driver', not 'nfs'."
     )
+
+
+def test_the_driver_sends_a_picture_or_its_fallback_or_the_reason(tmp_path: Path) -> None:
+    from corpuscope.embed.picture_format import encode_picture
+    from corpuscope.embed.ray_pipeline import read_files
+
+    good = tmp_path / "good.ppm"
+    good.write_bytes(encode_picture(np.zeros((224, 224, 3), np.uint8)))
+    damaged = tmp_path / "damaged.ppm"
+    damaged.write_bytes(good.read_bytes()[:1000])
+    thumbnail = tmp_path / "thumb.jpg"
+    thumbnail.write_bytes(b"\xff\xd8 the thumbnail's bytes")
+    batch = {
+        "id": np.array([1, 2, 3, 4]),
+        "path": np.array([str(good), str(damaged), str(tmp_path / "gone.jpg"), str(thumbnail)]),
+        "picture": np.array([True, True, False, False]),
+        "fallback": np.array([str(thumbnail), str(thumbnail), "", ""]),
+    }
+    out = read_files(batch, side=224)
+    assert out["id"].tolist() == [1, 2, 3, 4]
+    assert out["picture"].tolist() == [True, False, False, False]
+    assert list(out["data"]) == [
+        good.read_bytes(),
+        thumbnail.read_bytes(),
+        b"",
+        thumbnail.read_bytes(),
+    ]
+    assert out["reason"].tolist() == ["", "", "the file does not exist", ""]
