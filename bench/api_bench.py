@@ -104,7 +104,7 @@ def serve(root: Path, home: Path) -> tuple[uvicorn.Server, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(Settings(projects=(root,), home=home, port=port))
+    app = create_app(Settings(projects=(root,), home=home, port=port, token=None))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
@@ -142,6 +142,15 @@ def operations(
     return found + _analysis_operations(project, http, api)
 
 
+def _run_task(http: httpx.Client, api: str, body: dict[str, Any]) -> None:
+    """Queue a run (a task) and wait for it, as a script would."""
+    task = http.post(f"{api}/runs", json=body, timeout=600).raise_for_status().json()
+    while task["active"]:
+        time.sleep(0.01)
+        task = http.get(f"{api}/tasks/{task['id']}").raise_for_status().json()
+    assert task["status"] == "done", task
+
+
 def _analysis_operations(
     project: Project, http: httpx.Client, api: str
 ) -> list[tuple[str, Any, Any]]:
@@ -156,9 +165,7 @@ def _analysis_operations(
         (
             "clustering run, k=20, all images",
             lambda: run_clustering(project, k=20),
-            lambda: http.post(
-                f"{api}/runs", json={"algorithm": "kmeans", "k": 20}, timeout=600
-            ).raise_for_status(),
+            lambda: _run_task(http, api, {"algorithm": "kmeans", "k": 20}),
         )
     )
     try:

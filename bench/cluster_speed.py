@@ -7,6 +7,7 @@ query < 100 ms.
 
     .venv/bin/python bench/cluster_speed.py            # 100,000 x 512 (the exact scan: minutes)
     .venv/bin/python bench/cluster_speed.py --n 10000  # quick check
+    .venv/bin/python bench/cluster_speed.py --only auto  # the automatic mode and its baseline
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import faiss
@@ -23,16 +25,18 @@ import numpy.typing as npt
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-from corpuscope.analysis import duplicates
+from corpuscope.analysis import clustering, duplicates
 from corpuscope.analysis.clustering import compute_clustering
-from corpuscope.analysis.duplicates import compute_duplicates
+from corpuscope.analysis.communities import communities_kernel
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD, compute_duplicates
 from corpuscope.analysis.kmeans import compute_kmeans
+from corpuscope.analysis.levels import Hierarchy
 from corpuscope.analysis.neighbours import top_k
-from corpuscope.analysis.pairs import all_pairs
 from corpuscope.analysis.projection import compute_map
 from corpuscope.analysis.recommend import compute_recommendations
 
 ROWS: list[tuple[str, str, str, str, str]] = []
+BENCHES = ("kmeans", "auto", "duplicates", "recommend", "map", "init")
 
 
 def synthetic(
@@ -145,35 +149,64 @@ def _report_init(
 
 
 def bench_auto(X: npt.NDArray[np.float32], truth: npt.NDArray[np.int64]) -> None:
+    """The automatic mode (nested levels) against the previous one (a single Leiden pass at 0.5
+    on the same graph, scored the same way), and HDBSCAN up to 10,000 images."""
     ours_t, result = timed(lambda: compute_clustering(X, n_clusters=-1, seed=0))
-    outliers = sum(len(g.members) for g in result.groups if g.is_outliers)
-    note = f"{len(result.groups)} groups ({outliers} outliers), ARI vs truth {adjusted_rand_score(truth, result.labels):.3f}"
-    base_t = None
-    base_name = "HDBSCAN raw 512-d"
+    base_t, previous = timed(_single_pass(X))
+    note = (
+        f"{_groups_note(result, truth)} (levels: "
+        f"{[int(labels.max()) + 1 for labels in result.hierarchy.levels]}, "
+        f"answer {result.hierarchy.chosen}); previous {_groups_note(previous, truth)}"
+    )
+    row("automatic k (levels)", ours_t, base_t, "previous automatic: one Leiden pass", note)
     if len(X) <= 10_000:
         from sklearn.cluster import HDBSCAN
 
-        base_t, labels = timed(lambda: HDBSCAN(min_cluster_size=5, copy=True).fit_predict(X))
-        note += f"; HDBSCAN ARI {adjusted_rand_score(truth, labels):.3f}"
-    else:
-        note += "; HDBSCAN skipped (132 s at 10k, hours at 100k per FIELD_NOTES)"
-    row("automatic k (Leiden)", ours_t, base_t, base_name if base_t else "", note)
+        hdb_t, labels = timed(lambda: HDBSCAN(min_cluster_size=5, copy=True).fit_predict(X))
+        note = f"HDBSCAN ARI {adjusted_rand_score(truth, labels):.3f}"
+        row("automatic k (levels)", ours_t, hdb_t, "HDBSCAN raw 512-d", note)
+
+
+def _single_pass(X: npt.NDArray[np.float32]) -> Callable[[], Any]:
+    """``compute_clustering(-1)`` as it was before the levels: one Leiden pass (the clustering
+    module's hierarchy kernel patched for the run)."""
+
+    def one_level(X: Any, *, seed: int, min_size: int = 5, stage: Any = None) -> Hierarchy:
+        labels = communities_kernel(X, seed=seed, min_size=min_size).labels
+        return Hierarchy(levels=(labels,), chosen=0)
+
+    def run() -> Any:
+        kernel = clustering.hierarchy_kernel
+        clustering.hierarchy_kernel = one_level
+        try:
+            return compute_clustering(X, n_clusters=-1, seed=0)
+        finally:
+            clustering.hierarchy_kernel = kernel
+
+    return run
+
+
+def _groups_note(result: Any, truth: npt.NDArray[np.int64]) -> str:
+    outliers = sum(len(g.members) for g in result.groups if g.is_outliers)
+    ari = adjusted_rand_score(truth, result.labels)
+    return f"{len(result.groups)} groups ({outliers} outliers), ARI vs truth {ari:.3f}"
 
 
 def bench_duplicates(X: npt.NDArray[np.float32], threshold: float, planted: int) -> None:
     ours_t, ours = timed(lambda: compute_duplicates(X, threshold=threshold))
-    fast_pairs = duplicates.similar_pairs
-    duplicates.similar_pairs = all_pairs  # the baseline: the same grouping over the exact scan
+    fast_nearest = duplicates.nearest_rows
+    # the baseline: the same decision over the exact scan of all pairs for the neighbours
+    duplicates.nearest_rows = partial(fast_nearest, exact_limit=len(X) + 1)
     try:
         base_t, exact = timed(lambda: compute_duplicates(X, threshold=threshold))
     finally:
-        duplicates.similar_pairs = fast_pairs
+        duplicates.nearest_rows = fast_nearest
     same = {frozenset(g.tolist()) for g in ours.groups} == {
         frozenset(g.tolist()) for g in exact.groups
     }
     in_groups = sum(len(g) for g in ours.groups)
     note = f"{len(ours.groups)} groups, {in_groups} images ({planted} planted copies); same groups as the exact scan: {same}"
-    row(f"duplicates cos >= {threshold}", ours_t, base_t, "exact all-pairs numpy scan", note)
+    row(f"duplicates score >= {threshold}", ours_t, base_t, "exact all-pairs numpy scan", note)
 
 
 def bench_recommend(X: npt.NDArray[np.float32], truth: npt.NDArray[np.int64]) -> None:
@@ -233,19 +266,31 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--d", type=int, default=512)
     parser.add_argument("--k", type=int, default=100, help="true number of clusters")
-    parser.add_argument("--threshold", type=float, default=0.9, help="duplicates threshold")
+    parser.add_argument(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD, help="duplicate score threshold"
+    )
     parser.add_argument("--no-umap", action="store_true", help="skip the umap-learn baseline")
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(BENCHES), help="run only these rows (default: all)"
+    )
     args = parser.parse_args()
     X, truth, planted = synthetic(args.n, args.d, args.k, seed=0)
     print(
         f"{args.n} x {args.d} unit vectors, {args.k} clusters, {faiss.omp_get_max_threads()} threads"
     )
-    bench_kmeans(X, truth, args.k)
-    bench_auto(X, truth)
-    bench_duplicates(X, args.threshold, planted)
-    bench_recommend(X, truth)
-    bench_map(X, not args.no_umap)
-    bench_init(X, truth, args.k)
+    chosen = set(args.only or BENCHES)
+    if "kmeans" in chosen:
+        bench_kmeans(X, truth, args.k)
+    if "auto" in chosen:
+        bench_auto(X, truth)
+    if "duplicates" in chosen:
+        bench_duplicates(X, args.threshold, planted)
+    if "recommend" in chosen:
+        bench_recommend(X, truth)
+    if "map" in chosen:
+        bench_map(X, not args.no_umap)
+    if "init" in chosen:
+        bench_init(X, truth, args.k)
     print("\n| task | ours | baseline | speed-up | notes |\n| --- | --- | --- | --- | --- |")
     for task, ours, base, ratio, note in ROWS:
         print(f"| {task} | {ours} | {base} | {ratio} | {note} |")

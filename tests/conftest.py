@@ -103,3 +103,37 @@ def png_claiming(width: int, height: int) -> bytes:
 def claiming_png() -> Callable[[int, int], bytes]:
     """``claiming_png(w, h)``: PNG bytes whose header claims w x h pixels."""
     return png_claiming
+
+
+def _docs_block(text: str, after: str, language: str) -> str:
+    """The first ``language`` code block after the line ``after`` in a Markdown page."""
+    start = text.index(after)
+    opening = text.index(f"```{language}\n", start) + len(language) + 4
+    return text[opening : text.index("```", opening)]
+
+
+@pytest.fixture
+def example_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The plug-in package of docs/models.md, installed for this test: its module and a
+    ``.dist-info`` with its entry points, on ``sys.path``, where importlib.metadata finds them.
+    Returns the model's name."""
+    import tomllib
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "models.md").read_text()
+    project = tomllib.loads(_docs_block(page, "`pyproject.toml`:", "toml"))["project"]
+    code = _docs_block(page, "`colour_histogram.py`:", "python")
+    site = tmp_path / "site-packages"
+    info = site / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    info.mkdir(parents=True)
+    (site / "colour_histogram.py").write_text(code)
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n"
+    )
+    points = project["entry-points"]["corpuscope.models"]
+    lines = ["[corpuscope.models]", *(f"{name} = {target}" for name, target in points.items())]
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
+    monkeypatch.syspath_prepend(str(site))
+    yield next(iter(points))
+    import sys
+
+    sys.modules.pop("colour_histogram", None)

@@ -1,4 +1,5 @@
 import { mount } from "svelte";
+import "./i18n"; // the language rune and <html lang>, before any text renders
 import App from "./App.svelte";
 import "./lib/theme.css";
 

@@ -29,6 +29,10 @@ class Conflict(CorpuscopeError):
     http_status = 409
 
 
+class NoFinerGrouping(Conflict):
+    """The automatic mode found no groups inside a group (or no coarser level above it)."""
+
+
 class ProjectError(CorpuscopeError):
     """A project folder that cannot be opened (missing, newer version, not a project)."""
 
@@ -37,5 +41,11 @@ class ProjectError(CorpuscopeError):
 
 class ModelUnavailable(CorpuscopeError):
     """A model whose weights or runtime are not on this machine; the message says how to fix it."""
+
+    http_status = 409
+
+
+class Cancelled(CorpuscopeError):
+    """The user cancelled the work before it finished."""
 
     http_status = 409

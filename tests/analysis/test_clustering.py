@@ -8,7 +8,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from corpuscope.analysis import clustering
 from corpuscope.analysis.clustering import Clustering, compute_clustering
-from corpuscope.analysis.communities import Communities
+from corpuscope.analysis.levels import Hierarchy
 from corpuscope.analysis.scores import compute_group_score
 from corpuscope.errors import InvalidInput
 
@@ -54,10 +54,10 @@ def test_outliers_form_one_flagged_group_at_the_end(monkeypatch: pytest.MonkeyPa
     X, _ = blobs(40, 2, seed=0)
     raw = np.where(np.arange(40) < 3, -1, np.arange(40) % 2)
 
-    def fake(*_: object, **__: object) -> Communities:
-        return Communities(labels=raw, n_communities=2)
+    def fake(*_: object, **__: object) -> Hierarchy:
+        return Hierarchy(levels=(raw,), chosen=0)
 
-    monkeypatch.setattr(clustering, "communities_kernel", fake)
+    monkeypatch.setattr(clustering, "hierarchy_kernel", fake)
     result = compute_clustering(X)
     assert [g.is_outliers for g in result.groups] == [False, False, True]
     assert sorted(result.groups[-1].members.tolist()) == [0, 1, 2]

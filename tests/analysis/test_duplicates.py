@@ -1,3 +1,5 @@
+"""The near-duplicate decision on arrays: a pair counts when it is far closer than the rest."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,86 +8,143 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuscope.analysis import pairs
-from corpuscope.analysis.duplicates import compute_duplicates
+from corpuscope.analysis.duplicates import NEIGHBOURS, compute_duplicates
+from corpuscope.analysis.fingerprint import FINGERPRINT_LENGTH, mirror_fingerprints
 from corpuscope.errors import InvalidInput
 
 from .conftest import unit_rows
 from .test_pairs import planted
 
 
-def at_angles(degrees: list[float]) -> np.ndarray:
-    radians = np.radians(degrees)
-    return np.stack([np.cos(radians), np.sin(radians)], axis=1).astype(np.float32)
-
-
 def as_sets(groups: tuple[np.ndarray, ...]) -> set[frozenset[int]]:
     return {frozenset(g.tolist()) for g in groups}
 
 
-def test_hand_computed_groups() -> None:
-    # 0 and 1 are 5 degrees apart (cos 0.996), 2 is far away, 3 repeats 2 exactly
-    X = at_angles([0, 5, 90, 90])
-    result = compute_duplicates(X, threshold=0.99)
-    assert [g.tolist() for g in result.groups] == [[0, 1], [2, 3]]
-    assert result.threshold == 0.99
+def crowd(rng: np.random.Generator, n: int, d: int, spread: float) -> np.ndarray:
+    """``n`` distinct rows around one direction (low-detail pictures of one kind)."""
+    return unit_rows(np.ones(d) + rng.standard_normal((n, d)) * spread)
 
 
-def test_complete_linkage_splits_a_chain_at_its_weakest_link() -> None:
-    # 0-1: 10 deg, 1-2: 12 deg, 0-2: 22 deg; threshold cos(15 deg): 0~1, 1~2, but not 0~2
-    X = at_angles([0, 10, 22])
-    result = compute_duplicates(X, threshold=float(np.cos(np.radians(15))))
-    assert [g.tolist() for g in result.groups] == [[0, 1]]  # 1 joins its closer neighbour
+def test_a_copy_far_closer_than_its_neighbours_is_found_and_a_crowd_is_not() -> None:
+    rng = np.random.default_rng(0)
+    photos = unit_rows(rng.standard_normal((20, 32)))  # distinct: cosine ~0
+    copy = unit_rows(photos[:1] + rng.standard_normal((1, 32)) * 0.08)  # cosine ~0.9
+    digits = crowd(rng, 30, 32, 0.25)  # all at cosine ~0.94: closer than the copy is
+    X = np.concatenate([photos, copy, digits])
+    result = compute_duplicates(X)
+    assert as_sets(result.groups) == {frozenset({0, 20})}
+    assert float(photos[0] @ copy[0]) < float(np.median(digits @ digits.T))
+    assert result.scores[0] >= result.threshold
 
 
-def test_every_pair_in_a_group_reaches_the_threshold() -> None:
-    X = planted(600, 3)
-    for group in compute_duplicates(X, threshold=0.9).groups:
-        sims = X[group] @ X[group].T
-        assert sims.min() >= 0.9 - 1e-6
+def test_a_copy_among_a_crowd_still_stands_out() -> None:
+    rng = np.random.default_rng(1)
+    digits = crowd(rng, 40, 32, 0.25)
+    copy = unit_rows(digits[:1] + rng.standard_normal((1, 32)) * 0.01)
+    groups = compute_duplicates(np.concatenate([digits, copy])).groups
+    assert as_sets(groups) == {frozenset({0, 40})}
+
+
+def test_a_family_of_copies_is_found_whole() -> None:
+    rng = np.random.default_rng(2)
+    photos = unit_rows(rng.standard_normal((30, 32)))
+    family = unit_rows(photos[:1] + rng.standard_normal((NEIGHBOURS - 2, 32)) * 0.04)
+    groups = compute_duplicates(np.concatenate([photos, family])).groups
+    assert as_sets(groups) == {frozenset({0, *range(30, 30 + NEIGHBOURS - 2)})}
+
+
+def test_a_mirrored_layout_is_found() -> None:
+    rng = np.random.default_rng(3)
+    prints = unit_rows(rng.standard_normal((15, FINGERPRINT_LENGTH)))
+    flipped = mirror_fingerprints(prints[:1])
+    assert float(prints[0] @ flipped[0]) < 0.2  # not similar as it stands
+    groups = compute_duplicates(np.concatenate([prints, flipped])).groups
+    assert as_sets(groups) == {frozenset({0, 15})}
+
+
+def test_the_finer_check_separates_look_alikes_from_copies() -> None:
+    rng = np.random.default_rng(4)
+    layouts = crowd(rng, 12, FINGERPRINT_LENGTH, 0.1)  # all alike on the layout
+    details = rng.random((12, 1024)).astype(np.float32)  # different in detail
+    details[1] = details[0] + rng.normal(0, 0.01, 1024)  # except 1, a copy of 0
+    groups = compute_duplicates(layouts, details=details).groups
+    assert as_sets(groups) == {frozenset({0, 1})}
+    assert as_sets(compute_duplicates(layouts).groups) != as_sets(groups)  # the layout cannot tell
+
+
+def test_vectors_find_a_copy_whose_layout_moved_and_keep_a_crowd_apart() -> None:
+    rng = np.random.default_rng(7)
+    layouts = crowd(rng, 40, 32, 0.3)  # look-alike layouts, cosine ~0.9 to each other
+    vectors = unit_rows(rng.standard_normal((40, 64)))  # distinct pictures for the model
+    turned = unit_rows(layouts[:1] + rng.standard_normal((1, 32)) * 0.25)  # layout moved
+    X = np.concatenate([layouts, turned])
+    V = np.concatenate([vectors, unit_rows(vectors[:1] + rng.standard_normal((1, 64)) * 0.02)])
+    assert float(X[0] @ X[40]) < np.sort(X[40] @ X[:40].T)[-NEIGHBOURS]  # out of the layout's
+    assert as_sets(compute_duplicates(X).groups) == set()
+    assert as_sets(compute_duplicates(X, vectors=V).groups) == {frozenset({0, 40})}
+    alike = unit_rows(np.ones(64) + rng.standard_normal((41, 64)) * 0.2)  # a crowd for the model
+    assert as_sets(compute_duplicates(X, vectors=alike).groups) == set()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_vectors_that_agree_with_the_layout_give_the_same_groups(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    base = unit_rows(rng.standard_normal((40, 32)))
+    noise = rng.standard_normal((8, 32)) * 0.02
+    X = np.concatenate([base, unit_rows(base[:8] + noise)])
+    details = rng.random((48, 1024)).astype(np.float32)
+    details[40:] = details[:8] + rng.normal(0, 0.01, (8, 1024))
+    V = unit_rows(X @ rng.standard_normal((32, 48)))  # the same geometry, another space
+    plain = as_sets(compute_duplicates(X, details=details).groups)
+    assert plain == {frozenset({i, 40 + i}) for i in range(8)}
+    assert as_sets(compute_duplicates(X, details=details, vectors=V).groups) == plain
 
 
 def test_same_content_is_always_grouped() -> None:
-    X = at_angles([0, 90, 180])
-    result = compute_duplicates(X, threshold=0.99, content_ids=["aa", "bb", "aa"])
-    assert [g.tolist() for g in result.groups] == [[0, 2]]
-
-
-def test_vectors_veto_pairs_that_only_share_a_layout() -> None:
-    prints = at_angles([0, 1, 2])
-    vectors = np.array([[1, 0], [1, 0], [0, 1]], dtype=np.float32)
-    result = compute_duplicates(prints, threshold=0.99, vectors=vectors, min_vector_similarity=0.5)
-    assert [g.tolist() for g in result.groups] == [[0, 1]]
+    X = np.eye(4, dtype=np.float32)
+    groups = compute_duplicates(X, content_ids=["a", "b", "a", "c"]).groups
+    assert [g.tolist() for g in groups] == [[0, 2]]
 
 
 def test_float16_fingerprints_are_rescaled() -> None:
-    X = at_angles([0, 1, 60]).astype(np.float16) * 3
-    assert [g.tolist() for g in compute_duplicates(X, threshold=0.99).groups] == [[0, 1]]
+    rng = np.random.default_rng(5)
+    X = unit_rows(rng.standard_normal((10, 16)))
+    X = np.concatenate([X, X[:1] + 0.001]).astype(np.float16) * 3
+    assert [g.tolist() for g in compute_duplicates(X).groups] == [[0, 10]]
 
 
-@settings(max_examples=30, deadline=None)
+def test_a_threshold_of_one_keeps_only_identical_rows() -> None:
+    rng = np.random.default_rng(6)
+    X = unit_rows(rng.standard_normal((10, 16)))
+    X = np.concatenate([X, X[:1], unit_rows(X[1:2] + 0.001)])
+    assert [g.tolist() for g in compute_duplicates(X, threshold=1.0).groups] == [[0, 10]]
+
+
+@settings(max_examples=20, deadline=None)
 @given(st.integers(0, 10_000))
 def test_groups_do_not_depend_on_input_order(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    base = unit_rows(rng.standard_normal((8, 6)))
-    X = unit_rows(base[rng.integers(0, 8, 40)] + rng.standard_normal((40, 6)) * 0.15)
-    perm = rng.permutation(40)
-    groups = as_sets(compute_duplicates(X, threshold=0.95).groups)
-    permuted = compute_duplicates(X[perm], threshold=0.95).groups
+    base = unit_rows(rng.standard_normal((30, 32)))
+    X = np.concatenate([base, unit_rows(base[:6] + rng.standard_normal((6, 32)) * 0.02)])
+    perm = rng.permutation(len(X))
+    groups = as_sets(compute_duplicates(X).groups)
+    permuted = compute_duplicates(X[perm]).groups
     assert {frozenset(perm[list(g)].tolist()) for g in as_sets(permuted)} == groups
+    assert len(groups) == 6
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_fast_path_finds_the_same_groups_as_the_exact_scan(
+@pytest.mark.parametrize("seed", range(3))
+def test_cell_search_finds_the_same_groups_as_the_exact_scan(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     X = planted(3000, seed, d=48)
-    exact = as_sets(compute_duplicates(X, threshold=0.9).groups)
+    exact = as_sets(compute_duplicates(X).groups)
     monkeypatch.setattr(pairs, "EXACT_PAIRS_LIMIT", 0)
     monkeypatch.setattr(
-        "corpuscope.analysis.duplicates.similar_pairs",
-        lambda U, t: pairs.similar_pairs(U, t, exact_limit=0),
+        "corpuscope.analysis.duplicates.nearest_rows",
+        lambda X, M, k: pairs.nearest_rows(X, M, k, exact_limit=0),
     )
-    assert as_sets(compute_duplicates(X, threshold=0.9).groups) == exact
+    assert as_sets(compute_duplicates(X).groups) == exact
     assert len(exact) >= 250
 
 
@@ -102,8 +161,10 @@ def test_input_untouched_and_no_groups_when_nothing_is_close() -> None:
         {"threshold": 1.5},
         {"threshold": -0.1},
         {"content_ids": [1, 2]},
-        {"vectors": np.eye(2, dtype=np.float32)},
-        {"min_vector_similarity": 2.0},
+        {"details": np.eye(2, dtype=np.float32)},
+        {"details": np.full((3, 1024), np.nan)},
+        {"vectors": np.ones((2, 8))},
+        {"vectors": np.full((3, 8), np.nan)},
     ],
 )
 def test_bad_parameters(kwargs: dict[str, object]) -> None:

@@ -9,7 +9,6 @@ from PIL import Image, ImageOps
 from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
 from corpuscope.analysis.fingerprint import (
     FINGERPRINT_LENGTH,
-    FINGERPRINT_VERSION,
     compute_fingerprint,
     trim_borders,
 )
@@ -46,11 +45,10 @@ def _sim(a: np.ndarray, b: np.ndarray) -> float:
     )
 
 
-def test_shape_dtype_unit_length_and_version() -> None:
+def test_shape_dtype_and_unit_length() -> None:
     fp = compute_fingerprint(picture(0))
     assert fp.dtype == np.float16 and fp.shape == (FINGERPRINT_LENGTH,)
     assert float(np.linalg.norm(fp.astype(np.float32))) == pytest.approx(1.0, abs=1e-2)
-    assert FINGERPRINT_VERSION
     assert np.frombuffer(fp.tobytes(), dtype=np.float16).tolist() == fp.tolist()
 
 
@@ -145,8 +143,12 @@ def test_photographs_copies_match_and_other_photographs_do_not() -> None:
         photo = np.asarray(Image.fromarray(getattr(skimage_data, name)()).convert("RGB"))
         versions = [photo, *_copies(photo).values()]
         families.append(np.stack([compute_fingerprint(v).astype(np.float32) for v in versions]))
-    for family in families:
-        assert (family @ family.T).min() >= DEFAULT_THRESHOLD
-    for i, a in enumerate(families):
-        for b in families[i + 1 :]:
-            assert (a @ b.T).max() < DEFAULT_THRESHOLD
+    # The duplicate score compares distances (1 - cosine), not a cosine with a fixed bar: on the
+    # layout alone, the farthest copy of each photograph must stay far closer to its family than
+    # the nearest other photograph, by the ratio the default duplicate score asks for.
+    for i, family in enumerate(families):
+        farthest_copy = 1.0 - float((family @ family.T).min())
+        nearest_other = 1.0 - max(
+            float((family @ other.T).max()) for other in families if other is not family
+        )
+        assert farthest_copy <= (1.0 - DEFAULT_THRESHOLD) * nearest_other, names[i]

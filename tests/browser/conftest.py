@@ -38,6 +38,8 @@ STATIC = REPO / "src" / "corpuscope" / "web" / "static"
 OUTPUT = REPO / "test-output" / "browser"
 #: Waits are generous: two shared cores, software rendering. They bound a hang, never a speed.
 WAIT_MS = 120_000
+#: Every server runs with an access token, as `corpuscope serve` does; pages open the link.
+TOKEN = "browser-test-token-0123456789"
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,17 @@ class Template:
 @dataclass
 class Server:
     url: str
+    token: str
     root: Path
     pid: str
     images: Path
     corpus: dict[str, list[Path]]
     thread: threading.Thread
     uvicorn: object = field(repr=False)
+
+    def link(self, fragment: str = "") -> str:
+        """The address ``corpuscope serve`` prints (with the token), then ``fragment``."""
+        return f"{self.url}?token={self.token}{fragment}"
 
     def db(self) -> sqlite3.Connection:
         """A read-only connection to the project's database, to check what the UI did."""
@@ -86,11 +93,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(root: Path | None, home: Path) -> tuple[str, threading.Thread, object]:
+def start_server(
+    root: Path | None, home: Path, *, token: str = TOKEN
+) -> tuple[str, threading.Thread, object]:
     import uvicorn
 
     port = _free_port()
-    app = create_app(Settings(projects=(root,) if root else (), home=home, port=port))
+    settings = Settings(projects=(root,) if root else (), home=home, port=port, token=token)
+    app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
@@ -137,6 +147,7 @@ def server(template: Template, built_ui: Path, tmp_path: Path) -> Iterator[Serve
     url, thread, handle = start_server(root, tmp_path / "home")
     yield Server(
         url,
+        TOKEN,
         root.resolve(),
         project_id(root.resolve()),
         template.images,
@@ -153,6 +164,9 @@ class EmptyServer:
     tmp: Path
     images: Path
     corpus: dict[str, list[Path]]
+
+    def link(self, fragment: str = "") -> str:
+        return f"{self.url}?token={TOKEN}{fragment}"
 
 
 @pytest.fixture

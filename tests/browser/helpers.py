@@ -12,16 +12,32 @@ from .conftest import Server
 
 
 def api(page: Page, server: Server, method: str, path: str, body: Any = None) -> Any:
-    """Call the project's API from the page's context (same origin, same cookies)."""
+    """Call the project's API as a script would (the token in the Authorization header)."""
     url = f"{server.url}api/projects/{server.pid}/{path.lstrip('/')}"
     response = page.request.fetch(
         url,
         method=method,
         data=json.dumps(body) if body is not None else None,
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", "authorization": f"Bearer {server.token}"},
     )
     assert response.ok, f"{method} {path}: {response.status} {response.text()}"
     return response.json()
+
+
+def tag_images(
+    page: Page, server: Server, prop: str, tag: str, ids: list[int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new tag property ``prop`` with one tag ``tag`` set on ``ids``, through the API."""
+    created = api(page, server, "POST", "properties", {"name": prop, "type": "tag"})
+    made = api(page, server, "POST", f"properties/{created['id']}/tags", {"name": tag})
+    api(
+        page,
+        server,
+        "POST",
+        f"properties/{created['id']}/values/set",
+        {"ids": ids, "value": [made["id"]]},
+    )
+    return created, made
 
 
 def require_route(page: Page, server: Server, method: str, path: str) -> None:

@@ -104,7 +104,7 @@ def test_clustering_workflow(browsing: Browsing, empty_server: EmptyServer) -> N
     root = empty_server.tmp / "vases"
 
     # 1. create a project, add a folder, watch the import and the vectors
-    page.goto(empty_server.url)
+    page.goto(empty_server.link())
     expect(page.get_by_role("heading", name="Open or create a project")).to_be_visible()
     page.get_by_label("Project folder (full path)").fill(str(root))
     page.get_by_label("Create the project if the folder has none").check()
@@ -278,7 +278,7 @@ def test_selection_set_value_and_image_modal(browsing: Browsing, server: Server)
     database; the modal edits one image's value."""
     page, shot = browsing.page, browsing.shot
     assert isinstance(page, Page)
-    page.goto(f"{server.url}#/p/{server.pid}/grid?sort=path")
+    page.goto(server.link(f"#/p/{server.pid}/grid?sort=path"))
     thumbs = page.get_by_test_id("thumb")
     expect(thumbs).to_have_count(TOTAL)
     thumbs.nth(0).click()

@@ -18,7 +18,7 @@ def test_lasso_selects_one_family(browsing: Browsing, server: Server) -> None:
     require_route(page, server, "get", "/api/projects/{pid}/map")
     family = server.family_of()
 
-    page.goto(f"{server.url}#/p/{server.pid}/map")
+    page.goto(server.link(f"#/p/{server.pid}/map"))
     page.wait_for_function(FIRST_RENDER)
     page.wait_for_function("() => window.__corpuscopeMap.thumbs > 0")  # few points: thumbnails
     shot("map")

@@ -40,7 +40,7 @@ def test_accept_and_refuse(browsing: Browsing, server: Server) -> None:
         {"ids": seeds, "value": [good["id"]]},
     )
 
-    page.goto(f"{server.url}#/p/{server.pid}/grid?group={kind['id']},{quality['id']}")
+    page.goto(server.link(f"#/p/{server.pid}/grid?group={kind['id']},{quality['id']}"))
     inner = page.locator("[data-testid=group-line][data-label='good']")
     expect(inner).to_have_count(1)
     inner.hover()

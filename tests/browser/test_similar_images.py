@@ -29,7 +29,7 @@ def test_similar_images_take_the_opened_images_value(browsing: Browsing, server:
         {"ids": [source], "value": [tag["id"]]},
     )
 
-    page.goto(f"{server.url}#/p/{server.pid}/grid?sort=path")
+    page.goto(server.link(f"#/p/{server.pid}/grid?sort=path"))
     page.locator(f"[data-testid=thumb][data-id='{source}']").dblclick()
     strip = page.get_by_test_id("image-modal").get_by_test_id("similar-images")
     similar = strip.get_by_test_id("similar")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,28 @@ def test_import_status_tag_export_and_undo(tmp_path: Path, write_image) -> None:
     assert tree[0].startswith("Animal") and tree[1].startswith("  Cat")
 
 
+def test_a_name_that_is_not_utf8_imports_and_shows_escaped(tmp_path: Path, write_image) -> None:
+    """The issue's case: one such name used to stop the whole folder's import."""
+    folder = tmp_path / "photos"
+    for seed in range(3):
+        write_image(folder / f"{seed}.jpg", seed=seed)
+    data = write_image(tmp_path / "x.jpg", seed=9).read_bytes()
+    with open(os.fsencode(folder) + b"/caf\xe9.jpg", "wb") as handle:
+        handle.write(data)
+    (folder / "zero.jpg").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.jpg")
+    odd_project = os.fsencode(tmp_path) + b"/proj\xe9t"
+    result = subprocess.run([*CLI, "import", odd_project, folder], capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert b"6 new" in result.stdout and b"2 errors" in result.stdout
+    assert b"proj\\xe9t" in result.stdout  # the project named in its shown form
+    status = subprocess.run([*CLI, "status", odd_project], capture_output=True, timeout=300)
+    text = status.stdout.decode("utf-8")
+    assert "images: 4 distinct" in text
+    assert "zero.jpg: a symbolic link to a character device" in text
+    assert "pipe.jpg: a named pipe (FIFO)" in text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -124,6 +147,14 @@ def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
     assert "Clustering" in run("save", project, str(first["run"])).stdout
     tags = run("tag", "list", project, "Clustering").stdout
     assert "  Cluster 1.1" in tags
+    top = json.loads(run("cluster", project, "--k", "-1", "--level", "99", "--json").stdout)
+    assert sum(len(g["paths"]) for g in top["groups"]) == 13
+    refused = run("coarser", project, str(top["run"]), ok=False)
+    assert "has no coarser level" in refused.stdout + refused.stderr
+    if top["params"]["levels"] > 1:
+        assert "Level -1" in run("finer", project, str(top["run"])).stdout
+    refused = run("finer", project, str(first["run"]), ok=False)
+    assert "not made by automatic clustering" in refused.stdout + refused.stderr
     found = json.loads(run("duplicates", project, "--json").stdout)
     pairs = [sorted(g["paths"]) for g in found["groups"]]
     assert ["red-0-small.jpg", "red/0.jpg"] in pairs

@@ -90,3 +90,27 @@ def test_a_damaged_folder_is_a_clear_error(tmp_path: Path, models_dir: Path) -> 
     (folder / "model.safetensors").write_bytes(b"garbage")
     with pytest.raises(ModelUnavailable, match="could not be loaded"):
         ClipEmbedder("clip-vit-b-32", folder, threads=1)
+
+
+class _Trap:
+    """Unpickling this creates a file: proof that a pickle was loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('unpickled')",))
+
+
+def test_safetensors_are_loaded_never_the_pickle_beside_them(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    import pickle
+
+    folder = tmp_path / "clip-vit-b-32"
+    shutil.copytree(models_dir / "clip-vit-b-32", folder)
+    marker = tmp_path / "marker"
+    (folder / "pytorch_model.bin").write_bytes(pickle.dumps(_Trap(marker)))
+    embedder = ClipEmbedder("clip-vit-b-32", folder, threads=1)
+    assert embedder.dim > 0
+    assert not marker.exists()

@@ -20,6 +20,11 @@ def planted_vectors(n_per: int, centres: int, d: int = 32, seed: int = 0) -> np.
 def vectors(project):
     """120 images (ids 1..120) in four families of 30, with efficientnet-lite0 vectors."""
     X = planted_vectors(30, 4)
+    return save_planted(project, X), X
+
+
+def save_planted(project, X: np.ndarray) -> np.ndarray:
+    """Images ``1..len(X)`` with ``X`` as their efficientnet-lite0 vectors; their ids."""
     ids = np.arange(1, len(X) + 1, dtype=np.int64)
     with project.write() as conn:
         conn.executemany(
@@ -27,7 +32,12 @@ def vectors(project):
             [(int(i), f"s{i}") for i in ids],
         )
         vs = vecstore.save_vector_set(
-            conn, model="efficientnet-lite0", version="t", dim=32, preprocessing="", runtime=""
+            conn,
+            model="efficientnet-lite0",
+            version="t",
+            dim=X.shape[1],
+            preprocessing="",
+            runtime="",
         )
         vecstore.save_vectors(conn, vs, ids, X)
-    return ids, X
+    return ids

@@ -1,6 +1,6 @@
 import pytest
 
-from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.errors import InvalidInput, NoFinerGrouping, NotFound
 from corpuscope.services import runs
 from corpuscope.services.clustering import run_clustering
 
@@ -41,8 +41,19 @@ def test_nesting_clusters_one_group_and_hangs_the_run_under_it(project, vectors)
         i for i, _ in target.members
     )
     assert runs.load_run(project, root.run.id).groups[0].child_run_ids == (nested.run.id,)
-    deeper = run_clustering(project, k=-1, within=(nested.run.id, nested.groups[0].id))
+    deeper = run_clustering(project, k=2, within=(nested.run.id, nested.groups[0].id))
     assert deeper.run.scope == {"kind": "group", "run": nested.run.id, "group": nested.groups[0].id}
+
+
+def test_automatic_mode_in_a_group_without_structure_says_so_and_records_nothing(
+    project, vectors
+) -> None:
+    root = run_clustering(project, k=-1)
+    family = root.groups[0]
+    before = len(runs.list_runs(project))
+    with pytest.raises(NoFinerGrouping, match="No finer grouping found in Cluster 1"):
+        run_clustering(project, k=-1, within=(root.run.id, family.id))
+    assert len(runs.list_runs(project)) == before
 
 
 def test_a_subset_of_images_can_be_clustered(project, vectors) -> None:

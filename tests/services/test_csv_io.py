@@ -1,4 +1,5 @@
 import io
+import itertools
 
 import pytest
 
@@ -101,3 +102,41 @@ def test_format_tags_writes_every_path_of_a_dag() -> None:
         3: Tag(3, 1, "C", "#000000", (1, 2)),
     }
     assert format_tags([3], tags) == "A>C|B>C"
+
+
+def _layered(levels: int, width: int) -> dict[int, Tag]:
+    """``levels`` rows of ``width`` tags, each under every tag of the row above; one at the
+    bottom (id 0) under the last row: ``width ** levels`` paths from the roots to it."""
+    tags: dict[int, Tag] = {}
+    above: tuple[int, ...] = ()
+    for level in range(levels):
+        row = tuple(range(1 + level * width, 1 + (level + 1) * width))
+        tags.update({i: Tag(i, 1, f"t{i}", "#000000", above) for i in row})
+        above = row
+    tags[0] = Tag(0, 1, "bottom", "#000000", above)
+    return tags
+
+
+@pytest.mark.parametrize(("levels", "width"), [(2, 2), (3, 2), (6, 2), (40, 2), (5, 4)])
+def test_tag_paths_hold_every_parent_link_and_stay_few(levels: int, width: int) -> None:
+    from corpuscope.services.csv_io import MAX_PATHS, tag_paths
+
+    tags = _layered(levels, width)
+    by_name = {tag.name: tag.id for tag in tags.values()}
+    paths = tag_paths(0, tags)
+    links = {(parent, tag.id) for tag in tags.values() for parent in tag.parents}
+    written = {(by_name[a], by_name[b]) for path in paths for a, b in itertools.pairwise(path)}
+    assert written == links
+    assert all(path[-1] == "bottom" and not tags[by_name[path[0]]].parents for path in paths)
+    if width**levels <= MAX_PATHS:
+        assert len(paths) == width**levels == len({tuple(p) for p in paths})
+    else:
+        assert len(paths) <= len(links)
+
+
+def test_tag_paths_of_a_very_deep_chain() -> None:
+    from corpuscope.services.csv_io import tag_paths
+
+    tags = {i: Tag(i, 1, f"t{i}", "#000000", (i - 1,) if i else ()) for i in range(5000)}
+    [path] = tag_paths(4999, tags)
+    assert path == [f"t{i}" for i in range(5000)]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from corpuscope.errors import InvalidInput
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
+from corpuscope.errors import Cancelled, InvalidInput
 from corpuscope.services.duplicates import refresh_fingerprints, run_duplicates
 from corpuscope.services.importing import run_import
+from corpuscope.services.runs import list_runs
+from corpuscope.store import migrations
 from corpuscope.store.files import load_image_paths
 
 
@@ -51,8 +55,8 @@ def test_resized_reencoded_bordered_and_cropped_copies_land_with_their_original(
     assert ["copy/other-2.jpg"] in groups  # two files with identical bytes: one image
     assert len(groups) == 2
     near = next(g for g in view.groups if g.size == 5)
-    assert 0.85 <= near.similarity <= 1.0
-    assert view.run.algorithm == "duplicates" and view.run.params["threshold"] == 0.85
+    assert DEFAULT_THRESHOLD <= near.similarity <= 1.0
+    assert view.run.algorithm == "duplicates" and view.run.params["threshold"] == DEFAULT_THRESHOLD
 
 
 def test_a_threshold_of_one_keeps_only_identical_content(project, corpus) -> None:
@@ -73,8 +77,15 @@ def test_fingerprints_dropped_by_an_upgrade_come_back_from_the_thumbnails(projec
     conn = project.read()
     before = dict(conn.execute("SELECT id, fingerprint FROM images").fetchall())
     expected = _named(project, run_duplicates(project))
-    with project.write() as write:  # what migration 0005 does to a project made earlier
-        write.execute("UPDATE images SET fingerprint = NULL")
+    newest = [
+        steps
+        for _, steps in migrations.MIGRATIONS
+        if any(isinstance(step, str) and "fingerprint" in step for step in steps)
+    ][-1]
+    with project.write() as write:  # the last fingerprint migration, as on an older project
+        for statement in newest:
+            assert isinstance(statement, str)
+            write.execute(statement)
     assert refresh_fingerprints(project) == len(before)
     after = dict(conn.execute("SELECT id, fingerprint FROM images").fetchall())
     assert after.keys() == before.keys()
@@ -106,3 +117,23 @@ def test_an_image_whose_thumbnail_is_gone_stays_out_instead_of_failing(project, 
     assert ["vase-border.png", "vase-crop.jpg", "vase-half.jpg", "vase.jpg"] in groups
     missing = project.read().execute("SELECT COUNT(*) FROM images WHERE fingerprint IS NULL")
     assert missing.fetchone()[0] == 1
+
+
+def test_stages_are_reported_and_a_cancel_records_nothing(project, corpus) -> None:
+    run_import(project, [corpus])
+    heard: list[tuple[int, int, str]] = []
+    run_duplicates(
+        project, report=lambda done, total, message: heard.append((done, total, message))
+    )
+    assert [done for done, _, _ in heard] == sorted(done for done, _, _ in heard)
+    assert heard[-1][0] == heard[-1][1] and all(message for _, _, message in heard)
+    before = len(list_runs(project))
+
+    cancel = threading.Event()
+
+    def stop_after_first(done: int, total: int, message: str) -> None:
+        cancel.set()
+
+    with pytest.raises(Cancelled):
+        run_duplicates(project, report=stop_after_first, cancel=cancel)
+    assert len(list_runs(project)) == before

@@ -12,7 +12,9 @@ import pytest
 
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.services import tasks as taskservice
-from corpuscope.services.tasks import TaskContext, TaskKind, TaskRunner, check_folder
+from corpuscope.services.progress import report_stage
+from corpuscope.services.task_kinds import check_folder
+from corpuscope.services.tasks import TaskContext, TaskKind, TaskRunner
 from corpuscope.store import tasks as taskstore
 from corpuscope.store.db import Project, open_project
 
@@ -112,14 +114,105 @@ def test_unknown_kinds_and_bad_parameters_are_refused(runner: TaskRunner) -> Non
         runner.list(limit=0)
 
 
-def test_a_crashing_task_fails_and_the_queue_goes_on(runner: TaskRunner, work: Work) -> None:
+def test_a_crashing_task_fails_and_the_queue_goes_on(
+    runner: TaskRunner, work: Work, project: Project
+) -> None:
     broken = runner.submit("work", {"explode": True})
     fine = runner.submit("work", {"n": 3})
     work.gate.set()
     assert runner.wait_idle(10)
     failed = runner.get(broken.id)
-    assert failed.status == "failed" and failed.error == "Unexpected error: RuntimeError('boom')"
+    assert failed.status == "failed"
+    assert failed.error == (
+        "The task stopped on an unexpected error (boom); the server's log has the details."
+    )
     assert runner.get(fine.id).status == "done"
+    with project.write() as conn:  # the write lock was let go
+        conn.execute("SELECT 1")
+    assert runner.owns_queue
+
+
+def test_a_result_that_cannot_be_stored_fails_the_task_not_the_worker(project: Project) -> None:
+    def unstorable(
+        project: Project, params: dict[str, Any], context: TaskContext
+    ) -> dict[str, Any]:
+        return {"points": {1, 2}}  # a set: not JSON
+
+    def fine(project: Project, params: dict[str, Any], context: TaskContext) -> dict[str, Any]:
+        return {"ok": True}
+
+    runner = TaskRunner(
+        project,
+        kinds={"bad": TaskKind(lambda p, q: q, unstorable), "good": TaskKind(lambda p, q: q, fine)},
+    )
+    runner.start()
+    try:
+        bad = runner.submit("bad", {})
+        good = runner.submit("good", {})
+        assert runner.wait_idle(10)
+        failed = runner.get(bad.id)
+        assert failed.status == "failed" and "unexpected error" in (failed.error or "")
+        assert runner.get(good.id).result == {"ok": True}
+    finally:
+        runner.stop()
+    assert not runner.owns_queue  # stopping let the queue lock go
+    other = TaskRunner(project, kinds={})
+    assert other.start() == [] and other.owns_queue
+    other.stop()
+
+
+def test_a_service_that_raises_cancelled_ends_the_task_as_cancelled(project: Project) -> None:
+    started = threading.Event()
+
+    def stages(project: Project, params: dict[str, Any], context: TaskContext) -> dict[str, Any]:
+        for step in range(1000):
+            report_stage(context.report, context.cancel, step, 1000, "working")
+            started.set()
+            time.sleep(0.005)
+        return {"finished": True}
+
+    runner = TaskRunner(project, kinds={"long": TaskKind(lambda p, q: q, stages)})
+    runner.start()
+    try:
+        task = runner.submit("long", {})
+        assert started.wait(5)
+        runner.cancel(task.id)
+        assert runner.wait_idle(10)
+        stopped = runner.get(task.id)
+        assert stopped.status == "cancelled" and stopped.done < 1000 and stopped.error is None
+    finally:
+        runner.stop()
+
+
+def test_lanes_run_side_by_side_and_one_task_at_a_time_each(project: Project) -> None:
+    background, analysis = Work(), Work()
+    runner = TaskRunner(
+        project,
+        kinds={
+            "slow": TaskKind(background.check, background.run),
+            "quick": TaskKind(analysis.check, analysis.run, lane="analysis"),
+        },
+    )
+    runner.start()
+    try:
+        slow = runner.submit("slow", {"n": 1})
+        assert background.started.wait(5)
+        first = runner.submit("quick", {"n": 2})
+        second = runner.submit("quick", {"n": 3})
+        assert analysis.started.wait(5)  # not behind the slow one
+        assert runner.get(first.id).status == "running"
+        assert runner.get(second.id).status == "queued"  # one at a time in its lane
+        assert {t.id for t in runner.list(active_only=True)} == {slow.id, first.id, second.id}
+        analysis.gate.set()
+        deadline = time.monotonic() + 10
+        while runner.get(second.id).active and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert runner.get(second.id).status == "done"
+        assert runner.get(slow.id).status == "running"
+        background.gate.set()
+        assert runner.wait_idle(10)
+    finally:
+        runner.stop()
 
 
 def test_stop_leaves_the_task_queued_and_a_new_runner_resumes_it(

@@ -111,3 +111,20 @@ def test_a_project_imported_before_model_pictures_gets_the_same_vectors(imported
     assert ids.tolist() == old_ids.tolist() and vector_set.version == old_set.version
     np.testing.assert_allclose(X, old_X, atol=1e-6)
     older.close()
+
+
+def test_without_its_thumbnail_an_image_is_read_from_its_file_whatever_its_name(
+    project, tmp_path, write_image
+) -> None:
+    import os
+
+    data = write_image(tmp_path / "made.jpg", seed=3, size=(640, 480)).read_bytes()
+    folder = os.fsencode(tmp_path) + b"/archiv\xe9"
+    os.makedirs(folder)
+    with open(folder + b"/caf\xe9\n.jpg", "wb") as handle:
+        handle.write(data)
+    run_import(project, [tmp_path / os.fsdecode(b"archiv\xe9")])
+    [(sha1,)] = project.read().execute("SELECT sha1 FROM images").fetchall()
+    thumbnail_path(project.thumbs_dir, sha1, LARGE).unlink()
+    summary = run_vectors(project, VectorOptions(workers=0))
+    assert (summary.computed, summary.failed) == (1, 0)

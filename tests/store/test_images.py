@@ -134,3 +134,39 @@ def test_files_values_and_counts(project, rows) -> None:
     assert imgstore.list_memberships(conn, 1) == []
     with pytest.raises(NotFound, match="clustering group 5"):
         imgstore.load_group_run(conn, 5)
+
+
+@pytest.mark.parametrize("mode", ["image", "instance"])
+def test_tag_conditions_match_a_plain_python_reference(project, mode) -> None:
+    """any / all / none over random tags and sets, many sets at once (one shallow SQL
+    expression each, however many tags), equal to set logic done in Python."""
+    import random
+
+    rng = random.Random(7)
+    with project.write() as conn:
+        conn.execute("INSERT INTO folders (id, path) VALUES (1, '/f')")
+        conn.executemany(
+            "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'PNG')",
+            [(i, f"{i:040x}") for i in range(1, 41)],
+        )
+        conn.executemany(  # two files per image: an instance value counts for its image
+            "INSERT INTO files (id, folder_id, path, image_id, status) VALUES (?, 1, ?, ?, 'ok')",
+            [(f, f"{f}.png", (f + 1) // 2) for f in range(1, 81)],
+        )
+        prop = save_property(conn, "Kind", "multi_tags", mode)
+        tags = [save_tag(conn, prop, f"t{n}").id for n in range(12)]
+        held: dict[int, set[int]] = {image: set() for image in range(1, 41)}
+        for target in range(1, 41 if mode == "image" else 81):
+            chosen = rng.sample(tags, rng.randint(0, 4))
+            add_tag_values(conn, prop, [target], chosen)
+            held[target if mode == "image" else (target + 1) // 2].update(chosen)
+    for _ in range(30):
+        sets = tuple(tuple(rng.sample(tags, rng.randint(1, 3))) for _ in range(rng.randint(0, 4)))
+        expected = {
+            "any": [i for i, own in held.items() if any(own & set(s) for s in sets)],
+            "all": [i for i, own in held.items() if all(own & set(s) for s in sets)],
+            "none": [i for i, own in held.items() if not any(own & set(s) for s in sets)],
+        }
+        for op, wanted in expected.items():
+            flt = ImageFilter(conditions=(Condition(prop, op, tag_sets=sets),))
+            assert ids(project, flt) == wanted, (op, sets)

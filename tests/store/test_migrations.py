@@ -50,3 +50,104 @@ def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> 
     with pytest.raises(ProjectError, match="newer version of corpuscope"):
         open_project(tmp_path / "p")
     assert (tmp_path / "p" / "project.db").read_bytes() == before
+
+
+# Each fingerprint version with the migration that dropped the fingerprints before it.
+FINGERPRINT_MIGRATIONS = {
+    "layout-ycc16-v2": "0005_fingerprint_v2",
+    "layout-ycc16-v3": "0009_fingerprint_detail",
+}
+DROP_FINGERPRINTS = "UPDATE images SET fingerprint = NULL"
+
+
+def test_each_fingerprint_change_has_a_version_and_a_migration_that_drops_older_ones() -> None:
+    """Changing the fingerprint needs both a new FINGERPRINT_VERSION and a migration dropping
+    the stored fingerprints, or old and new ones would be compared as if alike."""
+    from corpuscope.analysis.fingerprint import FINGERPRINT_VERSION
+
+    dropping = [name for name, sql in migrations.MIGRATIONS if DROP_FINGERPRINTS in sql]
+    assert sorted(FINGERPRINT_MIGRATIONS.values()) == dropping, "a version per dropping migration"
+    assert FINGERPRINT_MIGRATIONS.get(FINGERPRINT_VERSION) == dropping[-1], FINGERPRINT_VERSION
+
+
+def test_names_stored_before_0007_get_their_bytes_and_shown_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_image
+) -> None:
+    """Rows written by the previous version (UTF-8 text names) keep their ids and values, get
+    their bytes, and a re-import finds every file unchanged. Two names whose shown forms swap
+    places (a newline, and a real backslash followed by x0a) migrate without a clash."""
+    import os
+
+    from corpuscope.filenames import format_name
+    from corpuscope.services.importing import run_import
+
+    folder = tmp_path / "photos"
+    names = ["a.jpg", "two\nlines.jpg", "x\n.jpg", "x\\x0a.jpg", "back\\slash.jpg", "été.jpg"]
+    for seed, name in enumerate(names):
+        write_image(folder / name, seed=seed)
+    before = [m for m in migrations.MIGRATIONS if m[0] < "0007"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", tuple(before))
+    with create_project(tmp_path / "p") as project, project.write() as conn:
+        conn.execute("INSERT INTO folders (id, path) VALUES (1, ?)", (str(folder),))
+        conn.execute(
+            "INSERT INTO properties (id, name, type, mode) VALUES (1, 'N', 'text', 'instance')"
+        )
+        for number, name in enumerate(names, start=1):
+            info = os.stat(folder / name)
+            conn.execute(
+                "INSERT INTO images (id, sha1, width, height, format) VALUES (?, ?, 1, 1, 'JPEG')",
+                (number, f"{number:040x}"),
+            )
+            conn.execute(
+                "INSERT INTO files (id, folder_id, path, size, mtime_ns, sha1, image_id, status) "
+                "VALUES (?, 1, ?, ?, ?, ?, ?, 'ok')",
+                (number, name, info.st_size, info.st_mtime_ns, f"{number:040x}", number),
+            )
+            conn.execute("INSERT INTO file_values VALUES (1, ?, ?)", (number, f"v{number}"))
+    monkeypatch.undo()
+    with open_project(tmp_path / "p") as project:
+        rows = (
+            project.read().execute("SELECT id, path, path_bytes FROM files ORDER BY id").fetchall()
+        )
+        assert [tuple(row) for row in rows] == [
+            (number, format_name(name.encode()), name.encode())
+            for number, name in enumerate(names, start=1)
+        ]
+        assert rows[2][1] == "x\\x0a.jpg" and rows[3][1] == "x\\\\x0a.jpg"
+        assert project.read().execute("SELECT COUNT(*) FROM file_values").fetchone()[0] == 6
+        summary = run_import(project, [folder])
+        assert (summary.skipped, summary.added, summary.missing) == (6, 0, 0)
+
+
+def _foreign_database(path: Path) -> bytes:
+    """A SQLite file made by another program (a photo manager's catalogue, say)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE images (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO images (title) VALUES ('holiday')")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("open_it", [open_project, create_project])
+def test_a_project_db_made_by_another_program_is_refused_untouched(
+    tmp_path: Path, open_it: object
+) -> None:
+    before = _foreign_database(tmp_path / "p" / "project.db")
+    with pytest.raises(ProjectError, match="made by another program"):
+        open_it(tmp_path / "p")  # type: ignore[operator]
+    assert (tmp_path / "p" / "project.db").read_bytes() == before
+    assert not (tmp_path / "p" / "thumbnails").exists()
+
+
+def test_projects_are_marked_as_corpuscope_s_own(tmp_path: Path) -> None:
+    with create_project(tmp_path / "p"):
+        pass
+    conn = sqlite3.connect(tmp_path / "p" / "project.db")
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+    conn.execute("PRAGMA application_id = 0")  # as a project made before the mark
+    conn.commit()
+    conn.close()
+    with open_project(tmp_path / "p") as project:  # recognised by its first migration
+        assert migrations.is_corpuscope_database(project.read())

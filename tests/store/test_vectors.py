@@ -83,3 +83,27 @@ def test_a_new_model_version_is_a_separate_set_never_mixed(project, images) -> N
     assert len(vecstore.load_vectors(project.read(), new)[0]) == 0
     with pytest.raises(NotFound, match="corpuscope vectors"):
         vecstore.load_vector_set(project.read(), "other-model")
+
+
+@pytest.mark.parametrize("damage", ["empty ids", "cut vectors", "wrong shape"])
+def test_a_damaged_cache_is_made_again(project, images, damage) -> None:
+    """After a power loss a cache file may be empty or cut short: read the database instead."""
+    vs = _set(project)
+    X = _unit(5)
+    with project.write() as conn:
+        vecstore.save_vectors(conn, vs, np.array([1, 2, 3, 4, 5]), X)
+    vecstore.load_vectors(project.read(), vs, project.cache_dir)
+    [vectors_file] = project.cache_dir.glob("vectors-*-r*[0-9].npy")
+    [ids_file] = project.cache_dir.glob("vectors-*.ids.npy")
+    if damage == "empty ids":
+        ids_file.write_bytes(b"")
+    elif damage == "cut vectors":
+        vectors_file.write_bytes(vectors_file.read_bytes()[:100])
+    else:
+        np.save(vectors_file, np.zeros((5, 3), dtype=np.float32))
+    ids, loaded = vecstore.load_vectors(project.read(), vs, project.cache_dir)
+    np.testing.assert_array_equal(ids, [1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(loaded, X)
+    ids, cached = vecstore.load_vectors(project.read(), vs, project.cache_dir)
+    np.testing.assert_array_equal(cached, X)  # and the cache was written again, whole
+    assert not [p for p in project.cache_dir.iterdir() if p.name.endswith(".tmp")]

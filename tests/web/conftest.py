@@ -21,8 +21,10 @@ BASE = "http://127.0.0.1"
 
 
 def make_client(tmp_path: Path, **overrides: Any) -> TestClient:
-    """A client for a new app; use it as a context manager (start-up opens projects)."""
-    settings = Settings(home=tmp_path / "home", **overrides)
+    """A client for a new app; use it as a context manager (start-up opens projects).
+
+    Without a token unless ``token`` is given (test_security.py and test_serve.py test it)."""
+    settings = Settings(home=tmp_path / "home", **{"token": None, **overrides})
     return TestClient(create_app(settings), base_url=BASE, raise_server_exceptions=False)
 
 
@@ -41,7 +43,8 @@ def error(response: Any, status: int) -> str:
     """The one-sentence message of an error response."""
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == {"detail"} and isinstance(body["detail"], str), body
+    assert set(body) - {"code", "params"} == {"detail"}, body  # a code for the UI's language
+    assert isinstance(body["detail"], str), body
     assert body["detail"].strip()
     return str(body["detail"])
 
@@ -54,6 +57,17 @@ def wait_tasks(client: TestClient, pid: str, timeout: float = 120.0) -> list[dic
         if not any(task["active"] for task in tasks):
             return list(tasks)
         assert time.monotonic() < deadline, tasks
+        time.sleep(0.02)
+
+
+def wait_task(client: TestClient, pid: str, task_id: int, timeout: float = 120.0) -> Any:
+    """Poll one task until it is no longer queued or running; the task."""
+    deadline = time.monotonic() + timeout
+    while True:
+        task = ok(client.get(f"/api/projects/{pid}/tasks/{task_id}"))
+        if not task["active"]:
+            return task
+        assert time.monotonic() < deadline, task
         time.sleep(0.02)
 
 
@@ -80,6 +94,13 @@ class Corpus:
 
     def delete(self, tail: str) -> Any:
         return self.client.delete(self.url(tail))
+
+    def create_run(self, body: dict[str, Any]) -> Any:
+        """Start a run (a task, 202), wait for it to finish and return the run it made."""
+        task = ok(self.post("/runs", body), 202)
+        finished = wait_task(self.client, self.pid, task["id"])
+        assert finished["status"] == "done", finished
+        return ok(self.get(f"/runs/{finished['result']['run_id']}"))
 
 
 def open_project(client: TestClient, root: Path) -> str:

@@ -4,6 +4,10 @@ Requests are generated from /openapi.json (valid and invalid ones) and sent to t
 over a real project with images, properties and tags. The routes that act on arbitrary paths
 of this machine (open or create a project, import a folder) and the ones that would start heavy
 work (vectors) or hold a stream open (task events) are left out; their own tests cover them.
+
+Stateless: each operation alone. Stateful: sequences that chain operations through the links
+schemathesis infers from the schema (a property created, then tagged, merged, renamed,
+deleted, undone...), a bounded number of steps.
 """
 
 from __future__ import annotations
@@ -42,13 +46,14 @@ def _csv(ctx: Any, value: Any) -> bytes:
     return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else str(value).encode()
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str]]:
-    home = tmp_path_factory.mktemp("fuzz")
+def _fuzzed_project(home: Path) -> tuple[FastAPI, str]:
+    """An app over a project of 4 images, two properties, two tags and vectors."""
     for seed in range(4):
         (home / "photos").mkdir(exist_ok=True)
         picture(seed, (64, 48)).save(home / "photos" / f"{seed}.png")
-    app = create_app(Settings(home=home / "home", allowed_hosts=("testserver", "localhost")))
+    app = create_app(
+        Settings(home=home / "home", allowed_hosts=("testserver", "localhost"), token=None)
+    )
     entry = app.state.hub.open(home / "project", create=True)
     run_import(entry.project, [home / "photos"])
     prop = notes.create_property(entry.project, "Kind", "multi_tags")
@@ -64,7 +69,13 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
             conn, model=DEFAULT_MODEL, version="fuzz", dim=8, preprocessing="", runtime=""
         )
         save_vectors(conn, vector_set, np.arange(1, 5, dtype=np.int64), X)
-    yield app, entry.id
+    return app, entry.id
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str]]:
+    app, pid = _fuzzed_project(tmp_path_factory.mktemp("fuzz"))
+    yield app, pid
     app.state.hub.close_all()
 
 
@@ -108,6 +119,47 @@ def test_no_request_makes_a_server_error(
         case.call_and_validate(checks=[not_a_server_error])
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("examples", "steps"),
+    [pytest.param(3, 8, id="quick"), pytest.param(25, 20, id="thorough", marks=pytest.mark.slow)],
+)
+def test_no_sequence_of_requests_makes_a_server_error(
+    tmp_path: Path, examples: int, steps: int
+) -> None:
+    """Stateful: operations chained by the links inferred from the schema (ids from one
+    response fed to the next request), on a project of their own."""
+    app, pid = _fuzzed_project(tmp_path)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    for method, path in SKIPPED:
+        schema = schema.exclude(method=method, path=path)
+    base = schema.as_state_machine()
+    statuses: list[int] = []
+
+    class Machine(base):  # type: ignore[misc, valid-type]
+        def before_call(self, case: Any) -> None:
+            if "pid" in (case.path_parameters or {}):
+                case.path_parameters["pid"] = pid
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            statuses.append(response.status_code)
+            case.validate_response(response, checks=[not_a_server_error], transport_kwargs=kwargs)
+
+    try:
+        Machine.run(
+            settings=settings(
+                max_examples=examples,
+                stateful_step_count=steps,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
+    finally:
+        app.state.hub.close_all()
+    assert statuses and all(status < 500 for status in statuses)
+    assert any(200 <= status < 300 for status in statuses)  # the chains reached real objects
 
 
 def test_the_fuzzed_project_exists(fuzzed: tuple[FastAPI, str]) -> None:

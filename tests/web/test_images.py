@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,40 @@ def test_thumbnails_and_original_files_by_image_id(corpus: Corpus, tmp_path: Any
     assert "not on disk" in error(corpus.get(f"/images/{ids['b/3.png']}/file"), 404)
 
 
+def test_a_file_swapped_for_a_symlink_to_elsewhere_is_not_served(
+    corpus: Corpus, tmp_path: Any
+) -> None:
+    ids = by_path(corpus)
+    secret = tmp_path / "secret.txt"  # a file of the user's, outside every imported folder
+    secret.write_text("private key")
+    original = corpus.photos / "b" / "3.png"
+    original.unlink()
+    original.symlink_to(secret)  # swapped after the import
+    response = corpus.get(f"/images/{ids['b/3.png']}/file")
+    assert "leads outside the project's folders" in error(response, 404)
+    assert b"private key" not in response.content
+    inside = corpus.photos / "a" / "0.jpg"  # a link that stays inside is fine
+    (corpus.photos / "a" / "1.jpg").unlink()
+    (corpus.photos / "a" / "1.jpg").symlink_to(inside)
+    assert corpus.get(f"/images/{ids['a/1.jpg']}/file").content == inside.read_bytes()
+    os.mkfifo(corpus.photos / "b" / "4.png.fifo")
+    (corpus.photos / "b" / "4.png").unlink()
+    (corpus.photos / "b" / "4.png").symlink_to(corpus.photos / "b" / "4.png.fifo")
+    assert "not a regular file" in error(corpus.get(f"/images/{ids['b/4.png']}/file"), 404)
+
+
+def test_a_thumbnail_swapped_for_a_symlink_is_not_served(corpus: Corpus, tmp_path: Any) -> None:
+    ids = by_path(corpus)
+    detail = ok(corpus.get(f"/images/{ids['a/0.jpg']}"))
+    thumbs = corpus.root / "thumbnails"
+    [small] = thumbs.glob(f"{detail['sha1'][:2]}/{detail['sha1']}-128.jpg")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key")
+    small.unlink()
+    small.symlink_to(secret)
+    error(corpus.get(f"/images/{ids['a/0.jpg']}/thumbnail"), 404)
+
+
 def test_a_file_of_another_image_is_never_served(corpus: Corpus) -> None:
     ids = by_path(corpus)
     other = ok(corpus.get(f"/images/{ids['a/1.jpg']}"))["files"][0]["id"]
@@ -313,3 +348,25 @@ def test_unknown_and_malformed_project_ids(client: Any) -> None:
         client.post(f"/api/projects/{project_id(Path(__file__))}/images/query", json={}), 404
     )
     error(client.post("/api/projects/NOT-AN-ID/images/query", json={}), 422)
+
+
+def test_a_thumbnail_left_empty_is_made_again_from_the_file(corpus: Corpus) -> None:
+    """After a power loss a thumbnail can be an empty file: it is made again when asked for;
+    without the original file it is a 404 with a sentence."""
+    import io
+
+    from corpuscope.ingest.thumbnails import thumbnail_path
+
+    ids = by_path(corpus)
+    detail = ok(corpus.get(f"/images/{ids['a/0.jpg']}"))
+    for size in (128, 512):
+        thumbnail_path(corpus.root / "thumbnails", detail["sha1"], size).write_bytes(b"")
+    served = corpus.get(f"/images/{ids['a/0.jpg']}/thumbnail?size=512")
+    assert served.status_code == 200
+    with Image.open(io.BytesIO(served.content)) as thumb:
+        assert thumb.size == (detail["width"], detail["height"])  # no larger than the image
+    other = ok(corpus.get(f"/images/{ids['a/1.jpg']}"))
+    thumbnail_path(corpus.root / "thumbnails", other["sha1"], 128).write_bytes(b"")
+    (corpus.photos / "a" / "1.jpg").unlink()
+    message = error(corpus.get(f"/images/{ids['a/1.jpg']}/thumbnail?size=128"), 404)
+    assert "re-import" in message

@@ -53,7 +53,7 @@ def test_a_damaged_recent_file_reads_as_empty(tmp_path: Path) -> None:
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "recent.json").write_text("{not json")
     with make_client(tmp_path) as client:
-        assert ok(client.get("/api/projects")) == {"projects": []}
+        assert ok(client.get("/api/projects")) == {"projects": [], "start": None}
         ok(client.post("/api/projects", json={"path": str(tmp_path / "p"), "create": True}))
         assert len(ok(client.get("/api/projects"))["projects"]) == 1
 
@@ -111,3 +111,22 @@ def test_a_project_from_a_newer_version_is_refused(client: TestClient, tmp_path:
     conn.commit()
     conn.close()
     assert "newer version" in error(client.post("/api/projects", json={"path": str(root)}), 409)
+
+
+def test_a_folder_holding_another_program_s_database_is_refused(
+    client: TestClient, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    root = tmp_path / "catalogue"
+    root.mkdir()
+    conn = sqlite3.connect(root / "project.db")
+    conn.execute("CREATE TABLE settings (key TEXT, value TEXT)")
+    conn.commit()
+    conn.close()
+    before = (root / "project.db").read_bytes()
+    for create in (False, True):
+        body = {"path": str(root), "create": create}
+        assert "made by another program" in error(client.post("/api/projects", json=body), 409)
+    assert (root / "project.db").read_bytes() == before
+    assert ok(client.get("/api/projects"))["projects"] == []

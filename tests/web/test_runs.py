@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import numpy as np
 import pytest
-from tests.web.conftest import Corpus, error, ok, wait_tasks
+from tests.web.conftest import Corpus, error, ok, wait_task, wait_tasks
 
+from corpuscope.services import clustering
 from corpuscope.store.db import open_project
-from corpuscope.store.runs import NewGroup, NewRun, save_run
+from corpuscope.store.runs import NewGroup, NewRun, RunLevels, save_run
 
 
 @pytest.fixture
@@ -106,7 +109,7 @@ def test_run_errors(
 
 
 def test_a_kmeans_run_and_a_nested_one(corpus: Corpus, vectors: list[int]) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     assert run["algorithm"] == "kmeans" and run["n_images"] == 6 and len(run["groups"]) == 2
     members = []
     for group in run["groups"]:
@@ -118,14 +121,11 @@ def test_a_kmeans_run_and_a_nested_one(corpus: Corpus, vectors: list[int]) -> No
         members.append(sorted(item["id"] for item in page["items"]))
     assert sorted(members) == [vectors[:3], vectors[3:]]
     first = run["groups"][0]
-    nested = ok(
-        corpus.post("/runs", {"k": 2, "within": {"run_id": run["id"], "group_id": first["id"]}}),
-        201,
-    )
+    nested = corpus.create_run({"k": 2, "within": {"run_id": run["id"], "group_id": first["id"]}})
     assert (nested["parent_run_id"], nested["parent_group_id"]) == (run["id"], first["id"])
     assert nested["n_images"] == 3
     assert ok(corpus.get(f"/runs/{run['id']}"))["groups"][0]["child_run_ids"] == [nested["id"]]
-    some = ok(corpus.post("/runs", {"algorithm": "auto", "image_ids": vectors[:4]}), 201)
+    some = corpus.create_run({"algorithm": "auto", "image_ids": vectors[:4]})
     assert some["n_images"] == 4 and some["groups"]
 
 
@@ -138,7 +138,7 @@ def test_a_near_duplicates_run(corpus: Corpus, write_image: Any) -> None:
     ok(corpus.post(f"/folders/{folder['id']}/import"), 202)
     wait_tasks(corpus.client, corpus.pid)
     paths = {item["path"]: item["id"] for item in ok(corpus.post("/images/query", {}))["items"]}
-    run = ok(corpus.post("/runs", {"algorithm": "duplicates"}), 201)
+    run = corpus.create_run({"algorithm": "duplicates"})
     assert run["algorithm"] == "duplicates"
     found = []
     for group in run["groups"]:
@@ -175,7 +175,7 @@ def test_clustering_without_vectors_says_how_to_get_them(corpus: Corpus) -> None
 def test_accepting_images_into_a_cluster_of_an_unsaved_run(
     corpus: Corpus, vectors: list[int]
 ) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     first, second = run["groups"]
     page = ok(corpus.post("/images/query", {"filter": {"group_id": first["id"]}}))
     newcomer = page["items"][0]["id"]
@@ -190,7 +190,90 @@ def test_accepting_images_into_a_cluster_of_an_unsaved_run(
 
 
 def test_name_suggestions_need_a_model_that_reads_text(corpus: Corpus, vectors: list[int]) -> None:
-    run = ok(corpus.post("/runs", {"algorithm": "kmeans", "k": 2}), 201)
+    run = corpus.create_run({"algorithm": "kmeans", "k": 2})
     message = error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": ["vase"]}), 422)
     assert "cannot read text" in message
     assert error(corpus.post(f"/runs/{run['id']}/names", {"vocabulary": []}), 422)
+
+
+def test_near_duplicates_without_any_fingerprint_say_why(corpus: Corpus) -> None:
+    """Every thumbnail gone and the fingerprints dropped (an upgrade): a sentence, not a 500."""
+    with open_project(corpus.root) as project:
+        with project.write() as conn:
+            conn.execute("UPDATE images SET fingerprint = NULL")
+        for thumbnail in project.thumbs_dir.rglob("*.*"):
+            thumbnail.unlink()
+    task = ok(corpus.post("/runs", {"algorithm": "duplicates"}), 202)
+    failed = wait_task(corpus.client, corpus.pid, task["id"])
+    assert failed["status"] == "failed"
+    assert "6 images" in failed["error"] and "import" in failed["error"]
+    assert ok(corpus.get("/runs")) == []
+
+
+def test_a_run_is_a_task_with_progress_and_cancel(
+    corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, gate = threading.Event(), threading.Event()
+    real = clustering.compute_clustering
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clustering, "compute_clustering", slow)
+    task = ok(corpus.post("/runs", {"k": 2, "image_ids": vectors[:5]}), 202)
+    assert task["kind"] == "cluster" and task["params"]["image_count"] == 5
+    assert "image_ids" not in task["params"]  # progress events stay small
+    assert started.wait(60)
+    live = ok(corpus.get(f"/tasks/{task['id']}"))
+    assert (live["status"], live["done"], live["total"]) == ("running", 0, 5)
+    assert live["message"] == "Clustering 5 images"
+    second = ok(corpus.post("/runs", {"algorithm": "auto"}), 202)
+    assert ok(corpus.get(f"/tasks/{second['id']}"))["status"] == "queued"  # one run at a time
+    ok(corpus.post(f"/tasks/{task['id']}/cancel"))
+    gate.set()
+    cancelled = wait_task(corpus.client, corpus.pid, task["id"])
+    assert cancelled["status"] == "cancelled" and cancelled["error"] is None
+    done = wait_task(corpus.client, corpus.pid, second["id"])
+    assert done["status"] == "done"
+    assert [run["id"] for run in ok(corpus.get("/runs"))] == [done["result"]["run_id"]]
+    assert done["result"]["images"] == 6
+
+
+def test_a_bad_run_is_refused_before_it_is_queued(corpus: Corpus) -> None:
+    message = error(corpus.post("/runs", {"algorithm": "duplicates", "threshold": 0}), 422)
+    assert "between 0 and 1" in message
+    assert "vectors" in error(corpus.post("/runs", {"algorithm": "auto"}), 404)
+    assert [task["kind"] for task in ok(corpus.get("/tasks"))["tasks"]] == ["import"]
+
+
+def test_finer_and_coarser_from_stored_levels(corpus: Corpus, vectors: list[int]) -> None:
+    ids = sorted(vectors)
+    with open_project(corpus.root) as project, project.write() as conn:
+        run_id = save_run(
+            conn,
+            NewRun(
+                "auto", {"k": -1, "level": 0, "levels": 2}, 0, None, {"kind": "all"}, 6, 0.1,
+                [NewGroup("cluster", 0.5, ids, [0.9] * 6, level=1)],
+                levels=RunLevels(np.array(ids), (np.array([0, 0, 0, 1, 1, 1]), np.zeros(6, int)), 1),
+            ),
+        )  # fmt: skip
+    group = ok(corpus.get(f"/runs/{run_id}"))["groups"][0]
+    assert group["level"] == 1
+    finer = ok(corpus.post(f"/runs/{run_id}/level", {"step": -1}))
+    assert finer["id"] == run_id and finer["params"]["level"] == -1
+    assert sorted(g["size"] for g in finer["groups"]) == [3, 3]
+    refused = corpus.post(f"/runs/{run_id}/level", {"step": -1})
+    assert "no finer level" in error(refused, 409)
+    coarser = ok(corpus.post(f"/runs/{run_id}/level", {"step": 1}))
+    whole = coarser["groups"][0]["id"]
+    nested = ok(corpus.post(f"/runs/{run_id}/level", {"step": -1, "group_id": whole}))
+    assert (nested["parent_run_id"], nested["parent_group_id"]) == (run_id, whole)
+    assert len(nested["groups"]) == 2
+    part = nested["groups"][0]["id"]
+    refused = corpus.post(f"/runs/{nested['id']}/level", {"step": -1, "group_id": part})
+    assert error(refused, 409).startswith("No finer grouping found in Cluster 1.")
+    undone = ok(corpus.post(f"/runs/{nested['id']}/level", {"step": 1, "group_id": part}))
+    assert undone["id"] == run_id and undone["groups"][0]["child_run_ids"] == []
+    assert corpus.post(f"/runs/{run_id}/level", {"step": 2}).status_code == 422

@@ -11,9 +11,10 @@ from tests.web.conftest import error, make_client, ok
 
 from corpuscope.errors import InvalidInput
 from corpuscope.web import Settings, create_app
-from corpuscope.web.security import COOKIE
+from corpuscope.web.security import CONTENT_SECURITY_POLICY, cookie_name
 
 TOKEN = "correct-horse-battery"
+COOKIE = cookie_name(8765)
 
 
 @pytest.fixture
@@ -26,14 +27,17 @@ def remote(tmp_path: Path) -> Iterator[TestClient]:
 
 def test_binding_beyond_localhost_needs_a_token(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="token"):
-        create_app(Settings(host="0.0.0.0", home=tmp_path))
+        create_app(Settings(host="0.0.0.0", home=tmp_path, token=None))
     with pytest.raises(InvalidInput, match="8 characters"):
         create_app(Settings(host="0.0.0.0", token="short", home=tmp_path))
+    with pytest.raises(InvalidInput, match="only letters, digits"):
+        create_app(Settings(token="semi;colon=cookie", home=tmp_path))
 
 
 def test_the_token_is_checked_on_every_api_request(remote: TestClient) -> None:
     assert "access token" in error(remote.get("/api/projects"), 401)
     assert remote.get("/api/projects").headers["www-authenticate"] == "Bearer"
+    assert remote.get("/api/projects").json()["code"] == "token.needed"  # said in the UI's language
     error(remote.get("/api/projects", headers={"Authorization": "Bearer wrong-token-here"}), 401)
     error(remote.get("/api/projects", headers={"Authorization": f"Basic {TOKEN}"}), 401)
     error(remote.get("/api/models", headers={"Cookie": f"{COOKIE}=wrong"}), 401)
@@ -52,7 +56,61 @@ def test_the_token_link_sets_a_cookie_and_drops_the_token_from_the_address(
     cookie = response.headers["set-cookie"]
     assert f"{COOKIE}={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert ok(remote.get("/api/projects", headers={"Cookie": f"{COOKIE}={TOKEN}"}))
-    assert ok(remote.get("/api/projects")) == {"projects": []}  # the client kept the cookie
+    assert ok(remote.get("/api/projects"))["projects"] == []  # the client kept the cookie
+
+
+def test_a_token_is_the_default_even_on_localhost(tmp_path: Path) -> None:
+    first, second = Settings(home=tmp_path), Settings(home=tmp_path)
+    assert first.token and second.token and first.token != second.token
+    assert len(first.token) >= 32
+    with TestClient(create_app(first), base_url="http://localhost:8765") as client:
+        assert "access token" in error(client.get("/api/projects"), 401)
+        headers = {"Authorization": f"Bearer {first.token}"}
+        assert ok(client.get("/api/projects", headers=headers)) == {"projects": [], "start": None}
+        error(client.get("/api/projects", headers={"Authorization": f"Bearer {second.token}"}), 401)
+
+
+def test_each_port_has_its_own_cookie(tmp_path: Path) -> None:
+    """Browsers share cookies between the ports of a host: two servers must not mix tokens."""
+    settings = Settings(home=tmp_path, token=TOKEN, port=9001)
+    with TestClient(create_app(settings), base_url="http://localhost:9001") as client:
+        response = client.get(f"/?token={TOKEN}", follow_redirects=False)
+        assert response.headers["set-cookie"].startswith(f"{cookie_name(9001)}={TOKEN};")
+        error(client.get("/api/models", headers={"Cookie": f"{COOKIE}={TOKEN}"}), 401)
+        assert ok(client.get("/api/models", headers={"Cookie": f"{cookie_name(9001)}={TOKEN}"}))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["//evil.example/", "///evil.example/x", "/\\evil.example/", "/%2F%2Fevil.example/"],
+)
+def test_the_token_link_never_redirects_to_another_site(remote: TestClient, path: str) -> None:
+    raw = f"{remote.base_url}{path}?token={TOKEN}"  # the path as sent, not read as a host
+    response = remote.get(raw, follow_redirects=False)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\"))
+    assert "evil.example" in location  # a path on this server, not another host
+
+
+def test_every_response_carries_the_security_headers(remote: TestClient, tmp_path: Path) -> None:
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    responses = [
+        remote.get("/"),
+        remote.get("/openapi.json"),
+        remote.get("/api/projects", headers=bearer),
+        remote.get("/api/nothing", headers=bearer),  # 404
+        remote.get("/api/projects"),  # 401 from the guard
+        remote.get(f"/?token={TOKEN}", follow_redirects=False),  # 303
+        remote.get("/", headers={"Host": "evil.example"}),  # 400 from the guard
+    ]
+    for response in responses:
+        headers = response.headers
+        assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY, response
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
 
 
 def test_a_local_server_answers_only_to_local_host_names(client: TestClient) -> None:

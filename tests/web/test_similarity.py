@@ -47,11 +47,11 @@ class TextModel:
 
 
 def test_text_search(corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(similarity, "get_embedder", lambda name: TextModel())
+    monkeypatch.setattr(similarity, "embedder_for", lambda vector_set: TextModel())
     reads_text = dataclasses.replace(
-        similarity.find_spec("clip-vit-b-32"), name="efficientnet-lite0"
+        similarity.find_model("clip-vit-b-32"), name="efficientnet-lite0"
     )
-    monkeypatch.setattr(similarity, "find_spec", lambda name: reads_text)
+    monkeypatch.setattr(similarity, "find_model", lambda name: reads_text)
     found = ids_of(corpus.post("/search", {"text": "a red vase", "limit": 3}))
     assert sorted(found) == sorted(vectors[:3])
     assert "Type some words" in error(corpus.post("/search", {"text": "   "}), 422)
@@ -81,7 +81,7 @@ def test_recommendations_with_refusals(corpus: Corpus, vectors: list[int]) -> No
 
 
 def test_recommendations_for_a_cluster_and_a_tag(corpus: Corpus, vectors: list[int]) -> None:
-    run = ok(corpus.post("/runs", {"k": 2}), 201)
+    run = corpus.create_run({"k": 2})
     group = next(g for g in run["groups"] if g["size"] == 3)
     members = ok(corpus.post("/images/ids", {"filter": {"group_id": group["id"]}}))["ids"]
     found = ids_of(corpus.post("/recommendations", {"target": f"group:{group['id']}"}))
@@ -134,7 +134,7 @@ def test_a_run_by_tags(corpus: Corpus, vectors: list[int]) -> None:
     ok(corpus.post("/properties/1/tags", {"name": "B"}), 201)
     ok(corpus.post("/properties/1/values/set", {"ids": vectors[:1], "value": ["A"]}))
     ok(corpus.post("/properties/1/values/set", {"ids": vectors[3:4], "value": ["B"]}))
-    run = ok(corpus.post("/runs", {"algorithm": "tags", "property": "Kind"}), 201)
+    run = corpus.create_run({"algorithm": "tags", "property": "Kind"})
     assert run["algorithm"] != "" and run["n_images"] == 6
     sizes = {group["label"]: group["size"] for group in run["groups"]}
     assert sizes["A"] == 3 and sizes["B"] == 3

@@ -21,6 +21,7 @@ from corpuscope.embed.base import Embedder
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.embed.registry import ModelInfo
 from corpuscope.errors import InvalidInput
+from corpuscope.services import task_kinds
 from corpuscope.services import tasks as taskservice
 from corpuscope.services.importing import ImportSummary
 from corpuscope.store import tasks as taskstore
@@ -37,7 +38,7 @@ class Gate:
 
     def __call__(self, project: Any, folders: list[Path], options: Any) -> ImportSummary:
         self.calls.append([str(folder) for folder in folders])
-        options.on_progress(taskservice.ImportProgress(str(folders[0]), 3, 10, 1, 0))
+        options.on_progress(task_kinds.ImportProgress(str(folders[0]), 3, 10, 1, 0))
         self.started.set()
         while not self.release.is_set():
             if options.cancel.wait(0.01):
@@ -48,7 +49,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
     fake = Gate()
-    monkeypatch.setattr(taskservice, "run_import", fake)
+    monkeypatch.setattr(task_kinds, "run_import", fake)
     return fake
 
 
@@ -137,11 +138,16 @@ def test_events_stream_progress_until_idle(
 ) -> None:
     ok(client.post(f"/api/projects/{pid}/folders", json={"path": folder(tmp_path, "in")}), 202)
     assert gate.started.wait(10)
-    threading.Timer(0.5, gate.release.set).start()
-    response = client.get(f"/api/projects/{pid}/tasks/events", params={"until_idle": True})
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/event-stream")
-    events = parse_events(response.text)
+    url = f"/api/projects/{pid}/tasks/events"
+    lines = []
+    with client.stream("GET", url, params={"until_idle": True}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            lines.append(line)
+            if line.startswith("data: "):
+                gate.release.set()  # the first event is out: let the task finish
+    events = parse_events("\n".join(lines))
     assert events[0]["tasks"][0]["status"] == "running"
     assert events[0]["tasks"][0]["done"] == 3
     assert events[-1]["tasks"][0]["status"] == "done"
@@ -218,13 +224,13 @@ def test_a_failing_task_records_its_error_and_the_queue_goes_on(
             raise problem
         return ImportSummary(folders=1)
 
-    monkeypatch.setattr(taskservice, "run_import", flaky)
+    monkeypatch.setattr(task_kinds, "run_import", flaky)
     for name in ("a", "b", "c"):
         ok(client.post(f"/api/projects/{pid}/folders", json={"path": folder(tmp_path, name)}), 202)
     tasks = wait_tasks(client, pid)[::-1]
     assert [t["status"] for t in tasks] == ["failed", "failed", "done"]
     assert tasks[0]["error"] == "The folder vanished."
-    assert tasks[1]["error"].startswith("Unexpected error")
+    assert tasks[1]["error"].startswith("The task stopped on an unexpected error (boom)")
 
 
 @pytest.mark.parametrize(
@@ -271,12 +277,12 @@ class TinyEmbedder(Embedder):
 
 @pytest.fixture
 def tiny(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    real = taskservice.run_vectors
+    real = task_kinds.run_vectors
 
     def run(project: Any, options: Any) -> Any:
         return real(project, replace(options, workers=0), embedder=TinyEmbedder())
 
-    monkeypatch.setattr(taskservice, "run_vectors", run)
+    monkeypatch.setattr(task_kinds, "run_vectors", run)
     yield
 
 
@@ -297,7 +303,10 @@ def test_a_model_that_cannot_run_is_a_409_saying_what_to_do(
         "clip-vit-b-32", "CLIP", 512, True, False, "its weights are not on this machine",
         "Run: corpuscope models download clip-vit-b-32", "600 MB", "slow", "", False,
     )  # fmt: skip
-    monkeypatch.setattr(taskservice, "list_models", lambda: [missing])
+    real = task_kinds.find_model
+    monkeypatch.setattr(
+        task_kinds, "find_model", lambda name: missing if name == missing.name else real(name)
+    )
     message = error(
         client.post(f"/api/projects/{pid}/vectors", json={"model": "clip-vit-b-32"}), 409
     )

@@ -4,7 +4,7 @@
  */
 
 
-export type Feature = "createRun" | "recommend" | "similar" | "map" | "search" | "names";
+export type Feature = "createRun" | "recommend" | "similar" | "map" | "search" | "searchImage" | "names";
 
 const ROUTES: Record<Feature, [string, string]> = {
   createRun: ["post", "/api/projects/{pid}/runs"],
@@ -12,6 +12,7 @@ const ROUTES: Record<Feature, [string, string]> = {
   similar: ["post", "/api/projects/{pid}/similar"],
   map: ["get", "/api/projects/{pid}/map"],
   search: ["post", "/api/projects/{pid}/search"],
+  searchImage: ["post", "/api/projects/{pid}/search/image"],
   names: ["post", "/api/projects/{pid}/runs/{run_id}/names"],
 };
 

@@ -1,6 +1,6 @@
 /** Typed calls to the corpuscope API, one method per route, bound to one project. */
 
-import { apiUrl, del, get, patch, post } from "./http";
+import { apiUrl, del, get, patch, post, postFile, put } from "./http";
 import type {
   ChangedOut,
   ChangeIn,
@@ -19,6 +19,7 @@ import type {
   RecommendIn,
   ScoredPage,
   MergeOut,
+  ModelChoiceOut,
   ModelOut,
   OkOut,
   ProjectListOut,
@@ -60,6 +61,8 @@ export class ProjectApi {
   folders = () => get<FolderOut[]>(`${this.base}/folders`);
   addFolder = (path: string) => post<TaskOut>(`${this.base}/folders`, { path });
   reimportFolder = (folderId: number) => post<TaskOut>(`${this.base}/folders/${folderId}/import`);
+  /** Make ``model`` the project's: clustering, the map, similar images and search use it. */
+  setModel = (model: string) => put<ModelChoiceOut>(`${this.base}/model`, { model });
   computeVectors = (model?: string) => post<TaskOut>(`${this.base}/vectors`, model ? { model } : {});
   tasks = (active = false, limit = 50) => get<TaskListOut>(`${this.base}/tasks`, { active, limit });
   task = (taskId: number) => get<TaskOut>(`${this.base}/tasks/${taskId}`);
@@ -104,8 +107,12 @@ export class ProjectApi {
   // --- clustering runs ------------------------------------------------------------------------
   runs = () => get<RunOut[]>(`${this.base}/runs`);
   run = (runId: number) => get<RunOut>(`${this.base}/runs/${runId}`);
-  createRun = (body: ClusterIn) => post<RunOut>(`${this.base}/runs`, body);
+  /** Queue a run: a task whose ``result.run_id`` names the run once done. */
+  createRun = (body: ClusterIn) => post<TaskOut>(`${this.base}/runs`, body);
   discardRun = (runId: number) => del<OkOut>(`${this.base}/runs/${runId}`);
+  /** One level finer (-1) or coarser (1): the whole run, or one cluster; the run to show. */
+  stepLevel = (runId: number, step: -1 | 1, groupId: number | null = null) =>
+    post<RunOut>(`${this.base}/runs/${runId}/level`, { step, group_id: groupId });
   saveRun = (runId: number, flat: boolean, name?: string) =>
     post<PropertyOut>(`${this.base}/runs/${runId}/save`, { flat, ...(name ? { name } : {}) });
   nameGroup = (groupId: number, name: string | null) => patch<OkOut>(`${this.base}/groups/${groupId}`, { name });
@@ -124,6 +131,9 @@ export class ProjectApi {
   computeMap = (refit = true) => post<TaskOut>(`${this.base}/map`, { refit });
   search = (text: string, limit = 200, signal?: AbortSignal) =>
     post<{ items: MatchOut[] }>(`${this.base}/search`, { text, limit }, signal).then(scored);
+  /** The project's images ranked by likeness to an image file from anywhere (not stored). */
+  searchImage = (file: Blob, limit = 200, signal?: AbortSignal) =>
+    postFile<{ items: MatchOut[] }>(`${this.base}/search/image`, file, { limit }, signal).then(scored);
   names = (runId: number, vocabulary: string[]) => post<NamesOut>(`${this.base}/runs/${runId}/names`, { vocabulary });
 
   // --- undo -----------------------------------------------------------------------------------

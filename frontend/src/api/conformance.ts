@@ -29,6 +29,7 @@ export type Responses = [
   Assert<Fits<Sent<S["ProjectListOut"]>, T.ProjectListOut>>,
   Assert<Fits<Sent<S["ProjectStatusOut"]>, T.ProjectStatusOut>>,
   Assert<Fits<Sent<S["ModelOut"]>, T.ModelOut>>,
+  Assert<Fits<Sent<S["ModelChoiceOut"]>, T.ModelChoiceOut>>,
   Assert<Fits<Sent<S["MergeOut"]>, T.MergeOut>>,
   Assert<Fits<Sent<S["UndoOut"]>, T.UndoOut>>,
   Assert<Fits<Sent<S["HistoryOut"]>, T.HistoryOut>>,

@@ -1,15 +1,26 @@
-/** The one place that talks HTTP: JSON in and out, errors as ApiError with the server's sentence. */
+/**
+ * The one place that talks HTTP: JSON in and out, errors as ApiError with a sentence for a person,
+ * in the user's language when the server gave a code the catalogues know (i18n/apiErrors.ts).
+ */
+
+import { m } from "../i18n";
+import { translateApiError, type ErrorParams } from "../i18n/apiErrors";
 
 export class ApiError extends Error {
   readonly status: number;
-  /** The server's own explanation (FastAPI's ``detail``), fit to show to a person. */
+  /** The explanation to show: the translated code, else the server's own ``detail``. */
   readonly detail: string;
+  /** The server's stable error code (``"tag.cycle"``), when it gave one. */
+  readonly code: string | null;
+  readonly params: ErrorParams;
 
-  constructor(status: number, detail: string) {
+  constructor(status: number, detail: string, code: string | null = null, params: ErrorParams = {}) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.detail = detail;
+    this.code = code;
+    this.params = params;
   }
 
   /** 0 = the server could not be reached at all. */
@@ -34,7 +45,7 @@ export function apiUrl(path: string, query?: Record<string, string | number | bo
   return text ? `${url}?${text}` : url;
 }
 
-/** The sentence to show for an error body, whatever shape the server used. */
+/** The server's own sentence for an error body (English), whatever shape the server used. */
 export function detailOf(body: unknown, status: number): string {
   if (body && typeof body === "object" && "detail" in body) {
     const detail = (body as { detail: unknown }).detail;
@@ -49,8 +60,18 @@ export function detailOf(body: unknown, status: number): string {
         .join("; ");
     }
   }
-  if (status >= 500) return `The server failed (${status}). Details are in its log.`;
-  return `The request failed (${status}).`;
+  if (status >= 500) return m.error_server_failed({ status });
+  return m.error_request_failed({ status });
+}
+
+/** The error an answer stands for: its code translated when known, else the server's sentence. */
+export function errorOf(body: unknown, status: number): ApiError {
+  const fields = body && typeof body === "object" ? (body as { code?: unknown; params?: unknown }) : {};
+  const code = typeof fields.code === "string" ? fields.code : null;
+  const params: ErrorParams =
+    fields.params && typeof fields.params === "object" && !Array.isArray(fields.params) ? (fields.params as ErrorParams) : {};
+  const translated = code === null ? null : translateApiError(code, params);
+  return new ApiError(status, translated ?? detailOf(body, status), code, params);
 }
 
 export async function request<T>(
@@ -63,14 +84,14 @@ export async function request<T>(
   try {
     response = await fetch(apiUrl(path, init.query), {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
+      headers: body === undefined ? {} : { "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json" },
+      body: body === undefined ? null : body instanceof Blob ? body : JSON.stringify(body),
       signal: init.signal ?? null,
       credentials: "same-origin",
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "The corpuscope server cannot be reached. Is `corpuscope serve` still running?");
+    throw new ApiError(0, m.error_server_unreachable());
   }
   const text = await response.text();
   let parsed: unknown = undefined;
@@ -81,9 +102,13 @@ export async function request<T>(
       parsed = undefined;
     }
   }
-  if (!response.ok) throw new ApiError(response.status, detailOf(parsed, response.status));
+  if (!response.ok) throw errorOf(parsed, response.status);
   return parsed as T;
 }
+
+/** POST a file as the request body (not JSON): for searching with an outside image. */
+export const postFile = <T>(path: string, file: Blob, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+  request<T>("POST", path, file, { query, ...(signal ? { signal } : {}) });
 
 export const get = <T>(path: string, query?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal) =>
   request<T>("GET", path, undefined, { query, ...(signal ? { signal } : {}) });

@@ -129,6 +129,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{pid}/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Model
+         * @description Make a model the project's: clustering, the map, similar images, recommendations and
+         *     search then use its vectors (compute the missing ones with POST /vectors).
+         */
+        put: operations["set_model_api_projects__pid__model_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{pid}/vectors": {
         parameters: {
             query?: never;
@@ -653,11 +674,35 @@ export interface paths {
         put?: never;
         /**
          * Create Run
-         * @description Start a run and wait for it: k-means (``k``; -1 or ``auto``: chosen), near-duplicates.
+         * @description Start a run as a task (checked now; 202): k-means (``k``; -1 or ``auto``: chosen),
+         *     near-duplicates, or by tags. When the task is done, its ``result.run_id`` names the run.
          *
          *     On all images, on ``image_ids``, or nested in one group of an earlier run (``within``).
          */
         post: operations["create_run_api_projects__pid__runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/runs/{run_id}/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step Level
+         * @description An automatic run (or one cluster) one level finer or coarser, from its stored levels.
+         *
+         *     Returns the run to show: the run itself, or the nested run of a cluster made finer. When
+         *     there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
+         */
+        post: operations["step_level_api_projects__pid__runs__run_id__level_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -800,6 +845,27 @@ export interface paths {
          * @description Images ranked by similarity to a text (422 when the model cannot read text).
          */
         post: operations["search_text_api_projects__pid__search_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/search/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search Image
+         * @description Images ranked by similarity to an image file sent as the body (not kept; 413 when larger
+         *     than the server's upload limit, 422 when it is not an image).
+         */
+        post: operations["search_image_api_projects__pid__search_image_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1018,9 +1084,10 @@ export interface components {
         /**
          * ClusterIn
          * @description ``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-         *     similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-         *     ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-         *     images: all, ``image_ids``, or the members of one group of an earlier run (``within``).
+         *     duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+         *     tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+         *     count, for models that read text). The images: all, ``image_ids``, or the members of one
+         *     group of an earlier run (``within``).
          */
         ClusterIn: {
             /**
@@ -1035,7 +1102,10 @@ export interface components {
              * @default -1
              */
             k?: number;
-            /** Threshold */
+            /**
+             * Threshold
+             * @description duplicates: the least duplicate score, above 0 and at most 1 (default 0.7); tags: the least similarity to a tag (default 0.5).
+             */
             threshold?: number | null;
             /** Property */
             property?: number | string | null;
@@ -1056,6 +1126,12 @@ export interface components {
              * @default false
              */
             stability?: boolean;
+            /**
+             * Level
+             * @description auto: 0 = found grain, < 0 finer, > 0 coarser.
+             * @default 0
+             */
+            level?: number;
             /** Image Ids */
             image_ids?: number[] | null;
             within?: components["schemas"]["WithinIn"] | null;
@@ -1384,6 +1460,20 @@ export interface components {
             created_at: string;
         };
         /**
+         * LevelStepIn
+         * @description ``step``: -1 finer, 1 coarser; ``group_id``: only this cluster (finer: its parts become
+         *     a nested run; coarser: it merges with its neighbours), else the whole run.
+         */
+        LevelStepIn: {
+            /**
+             * Step
+             * @enum {integer}
+             */
+            step: -1 | 1;
+            /** Group Id */
+            group_id?: number | null;
+        };
+        /**
          * MapIn
          * @description ``refit``: lay the map out again (otherwise new images are placed on the old one).
          */
@@ -1482,9 +1572,29 @@ export interface components {
             /** Links Dropped */
             links_dropped: number;
         };
+        /** ModelChoiceIn */
+        ModelChoiceIn: {
+            /** Model */
+            model: string;
+        };
+        /**
+         * ModelChoiceOut
+         * @description ``chosen`` false: nobody chose, the default rule picked it; ``vectors``: how many
+         *     images have its vectors.
+         */
+        ModelChoiceOut: {
+            /** Model */
+            model: string;
+            /** Chosen */
+            chosen: boolean;
+            /** Vectors */
+            vectors: number;
+        };
         /**
          * ModelOut
-         * @description ``available`` false: ``reason`` says why and ``how_to_enable`` what to do.
+         * @description ``available`` false: ``reason`` says why and ``how_to_enable`` what to do. ``source``:
+         *     bundled, hugging-face, file (added from an ONNX file) or plugin (an installed package);
+         *     ``looks_in``: where its files are looked for; ``needs``: the files it needs there.
          */
         ModelOut: {
             /** Name */
@@ -1505,8 +1615,16 @@ export interface components {
             size: string;
             /** Speed */
             speed: string;
+            /** Location */
+            location: string;
             /** Is Default */
             is_default: boolean;
+            /** Source */
+            source: string;
+            /** Looks In */
+            looks_in: string[];
+            /** Needs */
+            needs: string[];
         };
         /** NameSuggestionOut */
         NameSuggestionOut: {
@@ -1564,10 +1682,16 @@ export interface components {
              */
             create?: boolean;
         };
-        /** ProjectListOut */
+        /**
+         * ProjectListOut
+         * @description ``start``: the id of the project the server was started with (``corpuscope serve
+         *     PROJECT``), which the interface opens first; null when none was named.
+         */
         ProjectListOut: {
             /** Projects */
             projects: components["schemas"]["ProjectOut"][];
+            /** Start */
+            start?: string | null;
         };
         /** ProjectOut */
         ProjectOut: {
@@ -1582,7 +1706,10 @@ export interface components {
             /** Opened At */
             opened_at?: string | null;
         };
-        /** ProjectStatusOut */
+        /**
+         * ProjectStatusOut
+         * @description ``model``: the model the project works with (its vectors are in ``vector_sets``).
+         */
         ProjectStatusOut: {
             /** Id */
             id: string;
@@ -1606,6 +1733,8 @@ export interface components {
             folders: components["schemas"]["FolderOut"][];
             /** Vector Sets */
             vector_sets: components["schemas"]["VectorSetOut"][];
+            /** Model */
+            model: string;
             /** Error Files */
             error_files: components["schemas"]["FileProblemOut"][];
             /** Missing Files */
@@ -1735,6 +1864,8 @@ export interface components {
             size: number;
             /** Child Run Ids */
             child_run_ids: number[];
+            /** Level */
+            level?: number | null;
         };
         /** RunOut */
         RunOut: {
@@ -2681,6 +2812,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelOut"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_model_api_projects__pid__model_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelChoiceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelChoiceOut"];
                 };
             };
             /** @description Bad request */
@@ -5443,7 +5664,98 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    step_level_api_projects__pid__runs__run_id__level_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LevelStepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6157,6 +6469,103 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchListOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    search_image_api_projects__pid__search_image_post: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                min_score?: number | null;
+                model?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        /** @description The image file itself (JPEG, PNG, WebP, ...), as the request body. */
+        requestBody: {
+            content: {
+                "image/*": string;
+                "application/octet-stream": string;
             };
         };
         responses: {

@@ -156,6 +156,8 @@ export interface ProjectOut {
 
 export interface ProjectListOut {
   projects: ProjectOut[];
+  /** The project the server was started with (opened first), if any. */
+  start?: string | null;
 }
 
 export interface FolderOut {
@@ -192,6 +194,8 @@ export interface ProjectStatusOut {
   properties: number;
   folders: FolderOut[];
   vector_sets: VectorSetOut[];
+  /** The model the project works with: clustering, map, similar images, search use it. */
+  model: string;
   error_files: FileProblemOut[];
   missing_files: FileProblemOut[];
 }
@@ -206,7 +210,18 @@ export interface ModelOut {
   how_to_enable: string;
   size: string;
   speed: string;
+  location: string;
   is_default: boolean;
+  /** bundled, hugging-face, file (an ONNX file added by the user) or plugin (a package). */
+  source: string;
+  looks_in: string[];
+  needs: string[];
+}
+
+export interface ModelChoiceOut {
+  model: string;
+  chosen: boolean;
+  vectors: number;
 }
 
 export interface TaskListOut {

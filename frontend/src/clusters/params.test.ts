@@ -16,6 +16,11 @@ describe("problems", () => {
     expect(problems({ ...FACTORY, algorithm: "kmeans", k: 2 })).toEqual([]);
     expect(problems({ ...FACTORY, algorithm: "auto", k: -2 })).toHaveLength(1);
   });
+  it("accepts -1 with k-means selected, as the dialog says: it chooses automatic", () => {
+    const typed = { ...FACTORY, algorithm: "kmeans" as const, k: -1 };
+    expect(problems(typed)).toEqual([]);
+    expect(toRequest(typed)).toEqual({ algorithm: "auto", k: -1 });
+  });
   it("checks the threshold and the property", () => {
     expect(problems({ ...FACTORY, algorithm: "duplicates", threshold: 0 })).toHaveLength(1);
     expect(problems({ ...FACTORY, algorithm: "duplicates", threshold: 1.5 })).toHaveLength(1);

@@ -38,10 +38,7 @@ export function usesThreshold(algorithm: Algorithm): boolean {
 /** A sentence per problem; empty when the parameters can run. */
 export function problems(params: ClusterParams): string[] {
   const found: string[] = [];
-  if (params.algorithm === "kmeans" && (!Number.isInteger(params.k) || params.k < 1 || params.k > MAX_CLUSTERS)) {
-    found.push(`The number of clusters must be a whole number from 1 to ${MAX_CLUSTERS}.`);
-  }
-  if (params.algorithm === "auto" && params.k !== -1 && (!Number.isInteger(params.k) || params.k < 1 || params.k > MAX_CLUSTERS)) {
+  if (usesK(params.algorithm) && params.k !== -1 && (!Number.isInteger(params.k) || params.k < 1 || params.k > MAX_CLUSTERS)) {
     found.push(`Use -1 to choose the number automatically, or a number from 1 to ${MAX_CLUSTERS}.`);
   }
   if (usesThreshold(params.algorithm) && !(params.threshold > 0 && params.threshold <= 1)) {

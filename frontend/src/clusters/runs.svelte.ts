@@ -3,7 +3,8 @@
  * loaded on demand; creating, nesting, discarding and saving runs; cluster lines the user closed.
  */
 
-import type { ClusterIn, PropertyOut, RunOut } from "../api/types";
+import type { ClusterIn, PropertyOut, RunOut, TaskOut } from "../api/types";
+import { ApiError } from "../api/http";
 import { messageOf, notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "../project/session.svelte";
 
@@ -14,16 +15,36 @@ export class RunStore {
   error = $state<string | null>(null);
   /** Names the text model suggests, by group id. */
   suggestions = $state.raw<Record<string, { name: string; score: number }[]>>({});
-  /** "root" or a group id while a clustering is being computed there. */
-  busy = $state<string | number | null>(null);
+  /** The run being computed, as a task: where it was started ("root" or a group id), and the
+   * task's id once the server has queued it. */
+  pending = $state<{ where: "root" | number; taskId: number | null } | null>(null);
+  /** Where a step to a finer or coarser level is being fetched ("root" or a group id). */
+  private stepping = $state<"root" | number | null>(null);
   private seen = -1;
 
   constructor(private readonly session: Session) {
     this.closed = new Set(this.readClosed());
   }
 
+  /** "root" or a group id while a clustering is computed, or a level fetched, there. */
+  get busy(): "root" | number | null {
+    return this.pending?.where ?? this.stepping;
+  }
+
+  /** The task computing the pending run, with its live progress. */
+  get task(): TaskOut | undefined {
+    const id = this.pending?.taskId;
+    return id == null ? undefined : this.session.tasks.find((t) => t.id === id);
+  }
+
   get(id: number): RunOut | undefined {
     return this.loaded.get(id);
+  }
+
+  /** Whether a loaded run kept levels to show it finer or coarser. */
+  hasLevels(id: number): boolean {
+    const levels = this.loaded.get(id)?.params.levels;
+    return typeof levels === "number" && levels > 1;
   }
 
   /** Load a run and every run nested below it (again when the data version moved). */
@@ -53,28 +74,23 @@ export class RunStore {
     }
   }
 
-  /** Create a run on the images of the current view (all of them when nothing filters it). */
+  /** Create a run on the images of the current view (all of them when nothing filters it); it
+   * opens once its task is done. */
   async create(params: Omit<ClusterIn, "image_ids" | "within">, imageIds: number[] | null): Promise<RunOut | null> {
-    this.busy = "root";
-    try {
-      const run = await this.session.api.createRun({ ...params, image_ids: imageIds });
+    const run = await this.compute("root", { ...params, image_ids: imageIds });
+    if (run) {
       this.loaded = new Map([[run.id, run]]);
       this.session.view = { ...this.session.view, run: run.id };
       void this.refreshList();
-      return run;
-    } catch (error) {
-      showError(error);
-      return null;
-    } finally {
-      this.busy = null;
     }
+    return run;
   }
 
   /** Cluster one group again; its sub-clusters replace its images in the tree. */
   async nest(runId: number, groupId: number, params: Omit<ClusterIn, "image_ids" | "within">): Promise<void> {
-    this.busy = groupId;
+    const child = await this.compute(groupId, { ...params, within: { run_id: runId, group_id: groupId } });
+    if (!child) return;
     try {
-      const child = await this.session.api.createRun({ ...params, within: { run_id: runId, group_id: groupId } });
       const parent = await this.session.api.run(runId);
       const next = new Map(this.loaded);
       next.set(parent.id, parent);
@@ -82,8 +98,48 @@ export class RunStore {
       this.loaded = next;
     } catch (error) {
       showError(error);
+    }
+  }
+
+  private async compute(where: "root" | number, body: ClusterIn): Promise<RunOut | null> {
+    if (this.pending) {
+      notify("A clustering is being computed; wait for it (or cancel it) before starting another.");
+      return null;
+    }
+    this.pending = { where, taskId: null };
+    try {
+      const run = await this.session.createRun(body, (task) => (this.pending = { where, taskId: task.id }));
+      if (!run) notify("The clustering was cancelled.");
+      return run;
+    } catch (error) {
+      showError(error);
+      return null;
     } finally {
-      this.busy = null;
+      this.pending = null;
+    }
+  }
+
+  /**
+   * One level finer (-1) or coarser (1), from the levels an automatic run kept: the whole run,
+   * or one cluster (finer: its parts hang under it; coarser: it merges with its neighbours).
+   * "No finer grouping found" and the like come as a notice, not an error.
+   */
+  async step(runId: number, step: -1 | 1, groupId: number | null = null): Promise<void> {
+    const root = this.session.view.run;
+    this.stepping = groupId ?? "root";
+    try {
+      await this.session.api.stepLevel(runId, step, groupId);
+      // the groups were replaced (SQLite may give a new group an old id): every view refetches
+      await this.session.changed();
+      if (root !== null && root !== undefined) {
+        this.seen = Number.NaN;
+        await this.ensure(root, -1);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) notify(error.message);
+      else showError(error);
+    } finally {
+      this.stepping = null;
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keepSplit, proposeKeep, similarityOf } from "./keepOne";
+import { keepSplit, proposeKeep, proposeKeepWithReason, similarityOf } from "./keepOne";
 
 describe("similarityOf", () => {
   it("turns the group score back into the mean similarity", () => {
@@ -12,8 +12,14 @@ describe("similarityOf", () => {
 
 describe("proposeKeep", () => {
   it("keeps the largest picture", () => {
-    expect(proposeKeep([{ id: 1, width: 100, height: 100 }, { id: 2, width: 200, height: 150 }, { id: 3, width: 150, height: 200 }])).toBe(2);
+    const t = "2026-01-01";
+    expect(proposeKeep([{ id: 1, width: 100, height: 100, created_at: t }, { id: 2, width: 200, height: 150, created_at: t }, { id: 3, width: 150, height: 190, created_at: t }])).toBe(2);
     expect(proposeKeep([])).toBeNull();
+  });
+  it("says why, and keeps the one imported first among equal sizes", () => {
+    expect(proposeKeepWithReason([{ id: 1, width: 10, height: 10, created_at: "2026-01-01" }, { id: 2, width: 20, height: 10, created_at: "2026-01-02" }])).toEqual({ id: 2, reason: "Largest picture (20×10)." });
+    const tie = proposeKeepWithReason([{ id: 4, width: 10, height: 10, created_at: "2026-01-03" }, { id: 5, width: 10, height: 10, created_at: "2026-01-02" }]);
+    expect(tie).toEqual({ id: 5, reason: "Same size as another copy; imported first." });
   });
 });
 

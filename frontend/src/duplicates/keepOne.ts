@@ -18,11 +18,31 @@ export function similarityOf(score: number | null | undefined): number | null {
   return Math.max(0, Math.min(1, 1 - score / 100));
 }
 
-/** Which image to keep by default: the largest picture, the first on a tie. */
-export function proposeKeep(images: { id: number; width: number; height: number }[]): number | null {
-  let best: (typeof images)[number] | null = null;
-  for (const image of images) if (!best || image.width * image.height > best.width * best.height) best = image;
-  return best?.id ?? null;
+export interface KeepCandidate {
+  id: number;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+/** The image proposed to keep and why: the most pixels, then the one imported first. */
+export function proposeKeepWithReason(images: KeepCandidate[]): { id: number; reason: string } | null {
+  let best: KeepCandidate | null = null;
+  for (const image of images) {
+    const pixels = image.width * image.height;
+    const bestPixels = best ? best.width * best.height : -1;
+    if (!best || pixels > bestPixels || (pixels === bestPixels && image.created_at < best.created_at)) best = image;
+  }
+  if (!best) return null;
+  const chosen = best;
+  const tied = images.filter((i) => i.width * i.height === chosen.width * chosen.height).length > 1;
+  const reason = tied ? "Same size as another copy; imported first." : `Largest picture (${chosen.width}×${chosen.height}).`;
+  return { id: chosen.id, reason };
+}
+
+/** Which image to keep by default (see ``proposeKeepWithReason``). */
+export function proposeKeep(images: KeepCandidate[]): number | null {
+  return proposeKeepWithReason(images)?.id ?? null;
 }
 
 /** The split of a set of groups into images to keep and images marked as duplicates. */

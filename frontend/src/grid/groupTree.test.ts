@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GroupingOut } from "../api/types";
-import { allSection, groupingSections, narrowFilter, nestByDepth } from "./groupTree";
+import { allSection, groupLabel, groupingSections, narrowFilter, nestByDepth } from "./groupTree";
+import { switchLocale } from "../i18n";
 import { walk } from "./sections";
 
 const tags = { ref: 3, kind: "tags" as const };
@@ -89,5 +90,20 @@ describe("allSection", () => {
     const all = allSection(42, { status: "ok" }, { key: "id" });
     expect(all.count).toBe(42);
     expect(all.source?.filter).toEqual({ status: "ok" });
+  });
+});
+
+describe("groupLabel", () => {
+  it("names the empty group and a checkbox's values in the current language", () => {
+    const empty = { key: null, label: "(no value)", count: 1 };
+    const ticked = { key: true, label: "true", count: 2 };
+    const named = { key: 4, label: "Archaic", count: 3 };
+    expect([empty, ticked, named].map(groupLabel)).toEqual(["(no value)", "yes", "Archaic"]);
+    switchLocale("fr");
+    try {
+      expect([empty, ticked, named].map(groupLabel)).toEqual(["(sans valeur)", "oui", "Archaic"]);
+    } finally {
+      switchLocale("en");
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 
 import type { ConditionIn, FilterIn, GroupOut, GroupingOut, SortIn } from "../api/types";
+import { m } from "../i18n";
 import type { Section } from "./sections";
 import { stableKey } from "./sections";
 
@@ -65,13 +66,13 @@ export function groupingSections(
       const group = node.item;
       const path = [...prefix, group.key];
       const own = last ? group.count : 0;
-      const nested = last ? [] : build(group.children ?? [], path, indent + 1, level + 1, [...trail, group.label]);
+      const nested = last ? [] : build(group.children ?? [], path, indent + 1, level + 1, [...trail, groupLabel(group)]);
       const below = node.children.map((child) => toSection(child, indent + 1));
       const total = levels[level]!.kind === "tags" ? (group.total ?? group.count) : group.count;
       return {
         key: `g:${stableKey(path)}`,
         kind: "group",
-        label: group.label,
+        label: groupLabel(group),
         depth: indent,
         count: own,
         total,
@@ -87,7 +88,15 @@ export function groupingSections(
   return build(grouping.groups, [], 0, 0);
 }
 
+/** A group's name as a person reads it: the server's label, in the current language for "no
+ *  value" and for the two values of a checkbox. */
+export function groupLabel(group: GroupOut): string {
+  if (group.key === null) return m.grid_group_no_value();
+  if (typeof group.key === "boolean") return group.key ? m.value_yes() : m.value_no();
+  return group.label;
+}
+
 /** The whole view as one section (no grouping). */
 export function allSection(total: number, filter: FilterIn, sort: SortIn): Section {
-  return { key: "all", kind: "all", label: "All images", depth: 0, count: total, total, source: { filter, sort }, children: [] };
+  return { key: "all", kind: "all", label: m.grid_all_images(), depth: 0, count: total, total, source: { filter, sort }, children: [] };
 }

@@ -7,6 +7,8 @@
  * colour is never the only cue.
  */
 
+import { formatNumber, m } from "../i18n";
+
 export const COHERENT = 15;
 export const VARIED = 60;
 const GREEN_HUE = 140;
@@ -42,14 +44,15 @@ export function scoreColors(score: number | null | undefined, low = COHERENT, hi
 /** A word for screen readers and tooltips. */
 export function scoreWord(score: number | null | undefined): string {
   const level = scoreLevel(score);
-  if (level === null) return "no score";
-  if (level < 0.25) return "very coherent";
-  if (level < 0.5) return "coherent";
-  if (level < 0.75) return "mixed";
-  return "varied";
+  if (level === null) return m.score_word_none();
+  if (level < 0.25) return m.score_word_very_coherent();
+  if (level < 0.5) return m.score_word_coherent();
+  if (level < 0.75) return m.score_word_mixed();
+  return m.score_word_varied();
 }
 
 export function formatScore(score: number | null | undefined): string {
   if (score === null || score === undefined || !Number.isFinite(score)) return "–";
-  return score < 10 ? score.toFixed(1) : score.toFixed(0);
+  const digits = score < 10 ? 1 : 0;
+  return formatNumber(score, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

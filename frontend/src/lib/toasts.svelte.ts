@@ -1,6 +1,7 @@
 /** Short messages in the corner: what just happened, or what went wrong (with the server's sentence). */
 
 import { ApiError } from "../api/http";
+import { m } from "../i18n";
 
 export interface Toast {
   id: number;
@@ -28,6 +29,11 @@ export function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.detail;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The title of a page that could not load: the access token when that is what it lacks. */
+export function titleOf(error: unknown, otherwise: string): string {
+  return error instanceof ApiError && error.status === 401 ? m.error_token_needed_title() : otherwise;
 }
 
 export function showError(error: unknown): void {

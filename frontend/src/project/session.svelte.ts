@@ -7,12 +7,15 @@
 import type { Feature } from "../api/capabilities";
 import { loadFeatures } from "../api/capabilities";
 import { ProjectApi, listModels } from "../api/client";
-import type { ModelOut, ProjectStatusOut, PropertyOut, TaskOut } from "../api/types";
+import type { ClusterIn, ModelOut, ProjectStatusOut, PropertyOut, RunOut, TaskOut } from "../api/types";
 import type { Selection } from "../grid/selection";
 import { EMPTY } from "../grid/selection";
 import { showError } from "../lib/toasts.svelte";
 import type { ViewState } from "../view/viewState";
 import { defaultState } from "../view/viewState";
+
+/** What the search panel shows: images matching a text, or like an image from outside. */
+export type SearchQuery = { kind: "text"; text: string } | { kind: "image"; file: Blob; name: string };
 
 export class Session {
   readonly api: ProjectApi;
@@ -24,8 +27,10 @@ export class Session {
   selection = $state.raw<Selection>(EMPTY);
   /** Bumped after every change on the server; views refetch when it moves. */
   version = $state(0);
-  /** The text being searched (results in a side panel), if any. */
-  search = $state<string | null>(null);
+  /** The text or outside image being searched (results in a side panel), if any. */
+  search = $state.raw<SearchQuery | null>(null);
+  /** Whether the models list (the model chooser) is open. */
+  modelsOpen = $state(false);
   /** The image shown in the modal, if any. */
   openImage = $state<number | null>(null);
   loadError = $state<unknown>(null);
@@ -34,6 +39,8 @@ export class Session {
 
   private events: EventSource | null = null;
   private finished = new Set<number>();
+  private waiters = new Map<number, { resolve: (task: TaskOut) => void; reject: (error: unknown) => void }[]>();
+  private polling = false;
 
   constructor(projectId: string) {
     this.api = new ProjectApi(projectId);
@@ -43,14 +50,27 @@ export class Session {
     return this.tasks.filter((t) => t.active);
   }
 
-  get defaultModel(): ModelOut | undefined {
-    return this.models.find((m) => m.is_default) ?? this.models[0];
+  /** The model the project works with (the chosen one; else the server's default rule). */
+  get projectModel(): ModelOut | undefined {
+    const name = this.status?.model;
+    return this.models.find((m) => m.name === name) ?? this.models.find((m) => m.is_default);
   }
 
-  /** The number of images with vectors of the default model. */
+  /** The project's model (an older name, kept for the views that use it). */
+  get defaultModel(): ModelOut | undefined {
+    return this.projectModel;
+  }
+
+  /** The number of images with vectors of the project's model. */
   get vectorCount(): number {
-    const model = this.defaultModel?.name;
+    const model = this.status?.model ?? this.projectModel?.name;
     return this.status?.vector_sets.find((v) => v.model === model)?.count ?? 0;
+  }
+
+  /** Work with another model: every view refetches with its vectors. */
+  async chooseModel(name: string): Promise<void> {
+    await this.api.setModel(name);
+    await this.changed();
   }
 
   can(feature: Feature): boolean {
@@ -90,12 +110,64 @@ export class Session {
     }
   }
 
+  /** Start a run (a task on the server), wait for it and load it; null when it was cancelled.
+   * ``onqueued`` hears of the task at once (to show its progress and offer to cancel it); a run
+   * that failed throws the server's sentence. */
+  async createRun(body: ClusterIn, onqueued?: (task: TaskOut) => void): Promise<RunOut | null> {
+    const queued = await this.api.createRun(body);
+    onqueued?.(queued);
+    const task = await this.whenFinished(queued.id);
+    if (task.status === "failed") throw new Error(task.error ?? "The run failed.");
+    const runId = task.result?.["run_id"];
+    if (task.status !== "done" || typeof runId !== "number") return null;
+    return this.api.run(runId);
+  }
+
+  /** The task once it is no longer queued or running (followed by the task events, and by
+   * polling every 2 s in case an event was missed). */
+  whenFinished(taskId: number): Promise<TaskOut> {
+    return new Promise((resolve, reject) => {
+      this.waiters.set(taskId, [...(this.waiters.get(taskId) ?? []), { resolve, reject }]);
+      void this.poll();
+    });
+  }
+
+  private settle(tasks: TaskOut[]): void {
+    for (const task of tasks) {
+      const waiting = this.waiters.get(task.id);
+      if (task.active || !waiting) continue;
+      this.waiters.delete(task.id);
+      for (const waiter of waiting) waiter.resolve(task);
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      while (this.waiters.size) {
+        await new Promise((wake) => setTimeout(wake, 2000));
+        for (const id of [...this.waiters.keys()]) {
+          try {
+            this.settle([await this.api.task(id)]);
+          } catch (error) {
+            for (const waiter of this.waiters.get(id) ?? []) waiter.reject(error);
+            this.waiters.delete(id);
+          }
+        }
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
   private listen(): void {
     if (this.events || typeof EventSource === "undefined") return;
     this.events = new EventSource(this.api.taskEventsUrl());
     this.events.addEventListener("tasks", (event) => {
       const data = JSON.parse((event as MessageEvent<string>).data) as { tasks: TaskOut[] };
       this.tasks = data.tasks;
+      this.settle(data.tasks);
       let finishedNow = false;
       for (const task of data.tasks) {
         if (!task.active && !this.finished.has(task.id)) {

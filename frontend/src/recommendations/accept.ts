@@ -8,6 +8,7 @@
 import type { ChangeIn, PropertyOut, Scalar } from "../api/types";
 import type { Level } from "../grid/groupTree";
 import type { Section } from "../grid/sections";
+import { m } from "../i18n";
 
 export type Step =
   | { kind: "member"; group: number }
@@ -37,8 +38,8 @@ export function acceptSteps(section: Section, levels: Level[], savedTag?: number
   const steps: Step[] = [];
   for (const [i, key] of (section.path ?? []).entries()) {
     const level = levels[i];
-    if (!level) return "This group's levels are unknown.";
-    if (level.kind === "folder") return "An image cannot be moved to another folder from here.";
+    if (!level) return m.recs_levels_unknown();
+    if (level.kind === "folder") return m.recs_no_folder_move();
     const property = level.ref as number;
     if (key === null) steps.push({ kind: "clear", property });
     else if (level.kind === "tags") steps.push({ kind: "tag", property, tag: Number(key) });

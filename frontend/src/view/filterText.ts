@@ -1,20 +1,22 @@
 /** Filters as short chips a person reads ("colour = red", "folder: vases"), and edits of them. */
 
 import type { ConditionIn, FilterIn, FolderOut, PropertyOut } from "../api/types";
+import { m } from "../i18n";
 
-const OPS: Record<ConditionIn["op"], string> = {
-  eq: "=",
-  ne: "≠",
-  lt: "<",
-  le: "≤",
-  gt: ">",
-  ge: "≥",
-  contains: "contains",
-  empty: "is empty",
-  not_empty: "has a value",
-  any: "is",
-  all: "has all of",
-  none: "is not",
+/** Each operator as a person reads it; functions, so the words follow the current language. */
+const OPS: Record<ConditionIn["op"], () => string> = {
+  eq: () => "=",
+  ne: () => "≠",
+  lt: () => "<",
+  le: () => "≤",
+  gt: () => ">",
+  ge: () => "≥",
+  contains: () => m.filter_op_contains(),
+  empty: () => m.filter_op_empty(),
+  not_empty: () => m.filter_op_not_empty(),
+  any: () => m.filter_op_any(),
+  all: () => m.filter_op_all(),
+  none: () => m.filter_op_none(),
 };
 
 export const TAG_OPS: ConditionIn["op"][] = ["any", "all", "none", "empty", "not_empty"];
@@ -33,20 +35,20 @@ export function opsFor(property: PropertyOut | undefined): ConditionIn["op"][] {
 }
 
 export function opLabel(op: ConditionIn["op"]): string {
-  return OPS[op];
+  return OPS[op]();
 }
 
 export function conditionText(condition: ConditionIn, properties: PropertyOut[]): string {
   const property = properties.find((p) => p.id === condition.property || p.name === condition.property);
   const name = property?.name ?? String(condition.property);
-  const op = OPS[condition.op] ?? condition.op;
-  if (condition.op === "empty" || condition.op === "not_empty") return `${name} ${op}`;
+  const op = OPS[condition.op]?.() ?? condition.op;
+  if (condition.op === "empty" || condition.op === "not_empty") return m.filter_chip_unary({ property: name, op });
   if (condition.tags?.length) {
     const names = condition.tags.map((ref) => property?.tags?.find((t) => t.id === ref || t.name === ref)?.name ?? String(ref));
-    return `${name} ${op} ${names.join(", ")}`;
+    return m.filter_chip_condition({ property: name, op, value: names.join(", ") });
   }
-  const value = typeof condition.value === "boolean" ? (condition.value ? "yes" : "no") : String(condition.value ?? "");
-  return `${name} ${op} ${value}`;
+  const value = typeof condition.value === "boolean" ? (condition.value ? m.value_yes() : m.value_no()) : String(condition.value ?? "");
+  return m.filter_chip_condition({ property: name, op, value });
 }
 
 export interface Chip {
@@ -60,10 +62,10 @@ export function filterChips(filter: FilterIn, properties: PropertyOut[], folders
   for (const id of filter.folder_ids ?? []) {
     const folder = folders.find((f) => f.id === id);
     const name = folder ? folder.path.split(/[\\/]/).filter(Boolean).pop() ?? folder.path : `#${id}`;
-    chips.push({ label: `folder: ${name}`, remove: (f) => ({ ...f, folder_ids: (f.folder_ids ?? []).filter((x) => x !== id) }) });
+    chips.push({ label: m.filter_chip_folder({ name }), remove: (f) => ({ ...f, folder_ids: (f.folder_ids ?? []).filter((x) => x !== id) }) });
   }
-  if (filter.path_contains) chips.push({ label: `path contains “${filter.path_contains}”`, remove: (f) => ({ ...f, path_contains: null }) });
-  if (filter.status) chips.push({ label: `files ${filter.status}`, remove: (f) => ({ ...f, status: null }) });
+  if (filter.path_contains) chips.push({ label: m.filter_chip_path({ text: filter.path_contains }), remove: (f) => ({ ...f, path_contains: null }) });
+  if (filter.status) chips.push({ label: m.filter_chip_status({ status: filter.status }), remove: (f) => ({ ...f, status: null }) });
   (filter.conditions ?? []).forEach((condition, index) => {
     chips.push({
       label: conditionText(condition, properties),

@@ -1,22 +1,25 @@
 """The one entry point for clustering: groups with scores, for k-means or the automatic mode.
 
 ``n_clusters=k`` runs k-means (``kmeans``); ``n_clusters=-1`` lets the data choose the number of
-groups (``communities``: Leiden on the nearest-neighbour graph). Either way the result has the same
-shape: groups sorted by score (most coherent first) and, when the automatic mode sets images
+groups (``levels``: nested Leiden partitions of the nearest-neighbour graph, the automatic answer
+among them; ``level`` moves to a finer (< 0) or coarser (> 0) one). Either way the result has the
+same shape: groups sorted by score (most coherent first) and, when the automatic mode sets images
 apart, one last group flagged ``is_outliers``. Every input index is in exactly one group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from corpuscope.analysis.centroids import directions, group_sums
-from corpuscope.analysis.communities import communities_kernel
+from corpuscope.analysis.communities import canonical
 from corpuscope.analysis.inputs import Vectors, check_count, check_seed, check_vectors
 from corpuscope.analysis.kmeans import kmeans_kernel
+from corpuscope.analysis.levels import Hierarchy, hierarchy_kernel
 from corpuscope.analysis.scores import group_score
 from corpuscope.analysis.stability import stability_kernel
 from corpuscope.errors import InvalidInput
@@ -48,6 +51,8 @@ class Clustering:
     algorithm: str
     n_clusters: int
     seed: int
+    hierarchy: Hierarchy | None = None  # automatic mode: every level, ``level`` the one shown
+    level: int = 0
 
 
 def compute_clustering(
@@ -57,12 +62,17 @@ def compute_clustering(
     seed: int = 0,
     stability_runs: int = 0,
     min_size: int = 5,
+    level: int = 0,
+    stage: Callable[[str], None] | None = None,
 ) -> Clustering:
     """Cluster ``X (n, d)`` unit rows into ``n_clusters`` groups (-1: as many as the data show).
 
     ``stability_runs`` > 0 reclusters that many random 80 % subsamples with other seeds and
     gives each group its stability (see ``stability``). ``min_size``: in the automatic mode,
-    communities smaller than this go to the outliers group.
+    communities smaller than this go to the outliers group. ``level`` (automatic mode): steps
+    from the automatic answer towards finer (< 0) or coarser (> 0) levels, stopping at the
+    finest or coarsest there is. ``stage(name)`` is called before each stage (``"graph"``,
+    ``"levels"``, ``"scores"``).
     """
     vectors = check_vectors(X)
     if isinstance(n_clusters, bool) or not isinstance(n_clusters, int | np.integer):
@@ -71,17 +81,57 @@ def compute_clustering(
         raise InvalidInput(f"n_clusters must be at least 1, or -1 for automatic, not {n_clusters}.")
     runs = check_count(stability_runs, name="stability_runs", minimum=0)
     size = check_count(min_size, name="min_size")
-    return clustering_kernel(vectors, int(n_clusters), check_seed(seed), runs, size)
+    if isinstance(level, bool) or not isinstance(level, int | np.integer):
+        raise InvalidInput("level must be a whole number (0: the automatic answer).")
+    return clustering_kernel(
+        vectors, int(n_clusters), check_seed(seed), runs, size, level=int(level), stage=stage
+    )
 
 
 def clustering_kernel(
-    X: Vectors, n_clusters: int, seed: int, stability_runs: int, min_size: int
+    X: Vectors,
+    n_clusters: int,
+    seed: int,
+    stability_runs: int,
+    min_size: int,
+    *,
+    level: int = 0,
+    stage: Callable[[str], None] | None = None,
 ) -> Clustering:
     """Trusting kernel of ``compute_clustering``."""
-    raw = _labels(X, n_clusters, seed, min_size)
+    hierarchy = None
+    index = 0
+    if n_clusters == AUTOMATIC:
+        hierarchy = hierarchy_kernel(X, seed=seed, min_size=min_size, stage=stage)
+        index = min(max(hierarchy.chosen + level, 0), len(hierarchy.levels) - 1)
+        raw = hierarchy.levels[index]
+    else:
+        if stage is not None:
+            stage("graph")
+        raw = kmeans_kernel(X, min(n_clusters, len(X)), seed).labels
+    if stage is not None:
+        stage("scores")
     stability = None
     if stability_runs:
         stability = _stability(X, raw, n_clusters, seed, stability_runs, min_size)
+    result = clustering_from_labels(X, raw, n_clusters=n_clusters, seed=seed, stability=stability)
+    if hierarchy is None:
+        return result
+    return replace(result, hierarchy=hierarchy, level=index)
+
+
+def clustering_from_labels(
+    X: Vectors,
+    raw: npt.NDArray[np.int64],
+    *,
+    n_clusters: int = AUTOMATIC,
+    seed: int = 0,
+    stability: npt.NDArray[np.float64] | None = None,
+) -> Clustering:
+    """Groups with scores for given labels ``raw (n,)`` (any whole numbers, -1 for outliers;
+    with ``stability``, numbered ``0..k-1``)."""
+    if stability is None:
+        raw = canonical(raw)
     groups, labels, image_scores = _groups(X, raw, stability)
     algorithm = "leiden" if n_clusters == AUTOMATIC else "kmeans"
     return Clustering(groups, labels, image_scores, algorithm, n_clusters, seed)
@@ -90,7 +140,7 @@ def clustering_kernel(
 def _labels(X: Vectors, n_clusters: int, seed: int, min_size: int) -> npt.NDArray[np.int64]:
     """Labels ``0..k-1``, with -1 for outliers (automatic mode only)."""
     if n_clusters == AUTOMATIC:
-        return communities_kernel(X, seed=seed, min_size=min_size).labels
+        return hierarchy_kernel(X, seed=seed, min_size=min_size).labels
     return kmeans_kernel(X, min(n_clusters, len(X)), seed).labels
 
 

@@ -74,7 +74,7 @@ def communities_kernel(
         Y = reduce_unit(X, GRAPH_DIM, seed=seed)
         neighbours, sims = knn_graph(Y, min(n_neighbors, n - 1), seed=seed)
         membership = _leiden(neighbours, sims, resolution, seed)
-    labels = _mark_outliers(membership, min_size)
+    labels = mark_outliers(membership, min_size)
     return _renumber(labels)
 
 
@@ -82,11 +82,19 @@ def _leiden(
     neighbours: npt.NDArray[np.int64], sims: npt.NDArray[np.float32], resolution: float, seed: int
 ) -> npt.NDArray[np.int64]:
     """Leiden communities (modularity) of the symmetrised weighted kNN graph."""
+    return leiden_membership(neighbour_graph(neighbours, sims), resolution=resolution, seed=seed)
+
+
+def neighbour_graph(
+    neighbours: npt.NDArray[np.int64], sims: npt.NDArray[np.float32]
+) -> igraph.Graph:
+    """The undirected kNN graph: an edge per linked pair (either way), weight = its cosine
+    (kept in the edge attribute ``weight``, at least 1e-6)."""
     n, k = neighbours.shape
     src = np.repeat(np.arange(n, dtype=np.int64), k)
     dst = neighbours.ravel()
     weight = np.clip(sims.ravel().astype(np.float64), 1e-6, 1.0)
-    valid = dst >= 0
+    valid = (dst >= 0) & (dst != src)
     lo = np.minimum(src, dst)[valid]
     hi = np.maximum(src, dst)[valid]
     key = lo * n + hi
@@ -95,35 +103,53 @@ def _leiden(
     unique, starts = np.unique(key, return_index=True)
     edge_weight = np.maximum.reduceat(weight, starts) if len(starts) else weight
     graph = igraph.Graph(n=n, edges=np.column_stack((unique // n, unique % n)).tolist())
+    graph.es["weight"] = edge_weight.tolist()
+    return graph
+
+
+def leiden_membership(
+    graph: igraph.Graph, *, resolution: float, seed: int, iterations: int = -1
+) -> npt.NDArray[np.int64]:
+    """Leiden communities maximising modularity at ``resolution`` (deterministic for a seed),
+    after ``iterations`` passes (-1: until the partition stops changing)."""
+    if graph.vcount() == 0:
+        return np.zeros(0, dtype=np.int64)
     igraph.set_random_number_generator(random.Random(seed))
     try:
         parts = graph.community_leiden(
             objective_function="modularity",
-            weights=edge_weight.tolist(),
+            weights="weight",
             resolution=resolution,
-            n_iterations=-1,
+            n_iterations=iterations,
         )
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(parts.membership, dtype=np.int64)
 
 
-def _mark_outliers(membership: npt.NDArray[np.int64], min_size: int) -> npt.NDArray[np.int64]:
+def mark_outliers(membership: npt.NDArray[np.int64], min_size: int) -> npt.NDArray[np.int64]:
     """Labels with -1 for the members of communities smaller than ``min_size``."""
     counts = np.bincount(membership)
     out: npt.NDArray[np.int64] = np.where(counts[membership] >= min_size, membership, -1)
     return out
 
 
-def _renumber(labels: npt.NDArray[np.int64]) -> Communities:
-    """Communities numbered ``0..k-1`` by decreasing size (ties: first appearance); -1 kept."""
+def canonical(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Groups numbered ``0..k-1`` by decreasing size (ties: first appearance); -1 kept. When
+    every image is an outlier, all form group 0."""
     kept = labels >= 0
     if not kept.any():
-        return Communities(labels=np.zeros(len(labels), dtype=np.int64), n_communities=1)
+        return np.zeros(len(labels), dtype=np.int64)
     ids, first, counts = np.unique(labels[kept], return_index=True, return_counts=True)
     order = np.lexsort((first, -counts))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
     out = np.full(len(labels), -1, dtype=np.int64)
     out[kept] = rank[np.searchsorted(ids, labels[kept])]
-    return Communities(labels=out, n_communities=len(ids))
+    return out
+
+
+def _renumber(labels: npt.NDArray[np.int64]) -> Communities:
+    """Communities numbered as ``canonical`` does."""
+    out = canonical(labels)
+    return Communities(labels=out, n_communities=int(out.max()) + 1)

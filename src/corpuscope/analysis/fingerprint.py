@@ -13,7 +13,8 @@ near-duplicate similarity. Steps:
    8 x 8], scaled to unit length. The mean-luma term keeps nearly blank images comparable.
 
 The importer stores ``fingerprint.tobytes()`` per image; ``np.frombuffer(b, np.float16)`` reads it
-back. Bump ``FINGERPRINT_VERSION`` whenever the output changes for the same input.
+back. Bump ``FINGERPRINT_VERSION`` whenever the stored bytes change for the same input, with a
+migration that drops the stored ones (v3: the finer picture stored after it, migration 0009).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from scipy.ndimage import gaussian_filter
 
 from corpuscope.errors import InvalidInput
 
-FINGERPRINT_VERSION = "layout-ycc16-v2"
+FINGERPRINT_VERSION = "layout-ycc16-v3"
 #: 256 luma cells, 1 mean-luma term, 2 x 64 chroma cells.
 FINGERPRINT_LENGTH = 385
 FINGERPRINT_DTYPE = np.float16
@@ -76,6 +77,19 @@ def _layout(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
     step = _WORK // _GRID
     cells: npt.NDArray[np.float64] = blurred.reshape(_GRID, step, _GRID, step, 3).mean(axis=(1, 3))
     return cells
+
+
+def mirror_fingerprints(prints: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    """``(n, FINGERPRINT_LENGTH)`` fingerprints of the mirrored (left-right) pictures, from the
+    fingerprints themselves: the cells are swapped column for column (trimming, blurring and
+    averaging are symmetric, so this matches fingerprinting the mirrored picture)."""
+    rows = np.asarray(prints, dtype=np.float32)
+    n, cells = len(rows), _GRID * _GRID
+    luma = rows[:, :cells].reshape(n, _GRID, _GRID)[:, :, ::-1].reshape(n, cells)
+    chroma = rows[:, cells + 1 :].reshape(n, 2, _CHROMA_GRID, _CHROMA_GRID)[..., ::-1]
+    return np.ascontiguousarray(
+        np.concatenate([luma, rows[:, cells : cells + 1], chroma.reshape(n, -1)], axis=1)
+    )
 
 
 def trim_borders(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:

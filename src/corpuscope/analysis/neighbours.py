@@ -62,12 +62,14 @@ def select_top(S: npt.NDArray[np.float32], k: int) -> Neighbours:
     )
 
 
-def knn_graph(X: Vectors, k: int, *, seed: int = 0) -> Neighbours:
+def knn_graph(
+    X: Vectors, k: int, *, seed: int = 0, exact_limit: int = EXACT_GRAPH_LIMIT
+) -> Neighbours:
     """``(n, k)`` neighbours of every row of ``X`` (itself excluded) and their similarities.
 
-    ``k`` must be below ``n``. Exact up to ``EXACT_GRAPH_LIMIT`` rows, approximate above.
+    ``k`` must be below ``n``. Exact up to ``exact_limit`` rows, approximate above.
     """
-    if len(X) <= EXACT_GRAPH_LIMIT:
+    if len(X) <= exact_limit:
         indices, sims = top_k(X, X, k + 1)
         return drop_self(indices, sims, np.arange(len(X)))
     with single_threaded():

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
-from corpuscope.cli import annotation_cmds, cluster_cmds, project_cmds, serve_cmds, vector_cmds  # noqa: F401
+from corpuscope.cli import (  # noqa: F401  (each module adds its commands)
+    annotation_cmds,
+    cluster_cmds,
+    project_cmds,
+    search_cmds,
+    serve_cmds,
+    vector_cmds,
+)
 from corpuscope.cli.app import app
 from corpuscope.errors import CorpuscopeError
 
 
 def main() -> None:
     """Entry point: a user-caused error prints one sentence and exits with status 1."""
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 never stops a command
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except CorpuscopeError as error:

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from corpuscope.cli.app import app, opened, print_json
+from corpuscope.cli.progress import ProgressBar
 from corpuscope.errors import InvalidInput
 from corpuscope.services import runs as runsvc
-from corpuscope.services.clustering import run_clustering
-from corpuscope.services.duplicates import run_duplicates
+from corpuscope.services.levels import run_level_step
+from corpuscope.services.run_requests import RunRequest, check_run_request, run_request
 from corpuscope.services.runs import RunView
 from corpuscope.store.db import Project
 from corpuscope.store.files import load_image_files, load_image_paths
@@ -60,6 +61,15 @@ def run_document(project: Project, view: RunView) -> dict[str, Any]:
     }
 
 
+def level_sentence(params: dict[str, Any]) -> str:
+    """Where an automatic run stands among its levels, in words."""
+    level, count = int(params.get("level", 0)), int(params["levels"])
+    if level == 0:
+        return f"Level 0: the grain found automatically ({count} levels kept; see finer / coarser)."
+    which = "finer" if level < 0 else "coarser"
+    return f"Level {level:+d}: {abs(level)} step(s) {which} than the grain found automatically."
+
+
 def _print_run(project: Project, view: RunView, as_json: bool) -> None:
     if as_json:
         print_json(run_document(project, view))
@@ -69,6 +79,8 @@ def _print_run(project: Project, view: RunView, as_json: bool) -> None:
         f"Run {run.id}: {run.algorithm}, {len(view.groups)} groups over {run.n_images} images "
         f"({run.seconds or 0:.2f} s)"
     )
+    if "levels" in run.params:
+        typer.echo(f"  {level_sentence(run.params)}")
     for group in view.groups:
         score = f"score {group.score:5.1f}" if group.score is not None else "         "
         stable = f"  stability {group.stability:.2f}" if group.stability is not None else ""
@@ -82,10 +94,10 @@ def cluster(
         int, typer.Option("--k", help="Number of clusters; -1 chooses it automatically.")
     ] = -1,
     model: Annotated[
-        str | None, typer.Option(help="Vectors of this model (default: efficientnet-lite0).")
+        str | None, typer.Option(help="Vectors of this model (default: the project's model).")
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="Random seed (clustering is not deterministic otherwise).")
+        int, typer.Option(help="Random seed: the same seed gives the same clusters.")
     ] = 0,
     within: Annotated[
         str | None, typer.Option(help="Cluster one group of an earlier run: RUN:GROUP.")
@@ -93,14 +105,58 @@ def cluster(
     stability: Annotated[
         bool, typer.Option(help="Also measure how reproducible each cluster is.")
     ] = False,
+    level: Annotated[
+        int,
+        typer.Option(
+            help="Automatic only: 0 = the grain found automatically; -1, -2... finer; "
+            "1, 2... coarser (up to the finest or coarsest level found)."
+        ),
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Cluster the project's images (or one group of an earlier run) and record the run."""
+    request = RunRequest(
+        algorithm="auto" if k == -1 else "kmeans",
+        k=k,
+        model=model,
+        seed=seed,
+        within=_within(within),
+        stability=stability,
+        level=level,
+    )
     with opened(project) as handle:
-        view = run_clustering(
-            handle, k=k, model=model, seed=seed, within=_within(within), stability=stability
-        )
-        _print_run(handle, view, as_json)
+        _print_run(handle, _run(handle, request), as_json)
+
+
+def _step_level(project: Path, run: int, *, step: int, group: int | None, as_json: bool) -> None:
+    with opened(project) as handle:
+        _print_run(handle, run_level_step(handle, run, step=step, group_id=group), as_json)
+
+
+@app.command()
+def finer(
+    project: ProjectArg,
+    run: Annotated[int, typer.Argument(help="An automatic run.")],
+    group: Annotated[
+        int | None, typer.Option(help="Only this cluster: its parts become a nested run.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an automatic run (or one of its clusters) one level finer, from its stored levels."""
+    _step_level(project, run, step=-1, group=group, as_json=as_json)
+
+
+@app.command()
+def coarser(
+    project: ProjectArg,
+    run: Annotated[int, typer.Argument(help="An automatic run.")],
+    group: Annotated[
+        int | None, typer.Option(help="Only this cluster: it merges with its neighbours.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an automatic run (or one of its clusters) one level coarser, from its stored levels."""
+    _step_level(project, run, step=1, group=group, as_json=as_json)
 
 
 @app.command()
@@ -113,8 +169,14 @@ def duplicates(
 ) -> None:
     """Find near-duplicate groups (exact copies always) and record them as a run."""
     with opened(project) as handle:
-        view = run_duplicates(handle, threshold=threshold)
-        _print_run(handle, view, as_json)
+        _print_run(handle, _run(handle, RunRequest("duplicates", threshold=threshold)), as_json)
+
+
+def _run(project: Project, request: RunRequest) -> RunView:
+    """Check and run a request here and now, with a progress bar on a terminal."""
+    checked = check_run_request(project, request)
+    with ProgressBar(unit="steps") as bar:
+        return run_request(project, checked, report=bar.report)
 
 
 @app.command()

@@ -6,6 +6,7 @@ import sys
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -40,7 +41,8 @@ class ProgressBar:
             return
         task = self.tasks.get(label)
         if task is None:
-            task = self.progress.add_task(label, total=total, rate="", errors="")
+            # a folder named like markup ("[red]", "[/]") is shown as it is
+            task = self.progress.add_task(escape(label), total=total, rate="", errors="")
             self.tasks[label] = task
         speed = self.progress.tasks[task].speed
         self.progress.update(
@@ -50,6 +52,16 @@ class ProgressBar:
             rate=f"{speed:.1f} {self.unit}/s" if speed else "",
             errors=f"{errors} errors" if errors else "",
         )
+
+    def report(self, done: int, total: int, message: str) -> None:
+        """A service's ``report(done, total, message)``: one bar, described by the stage."""
+        if not self.enabled:
+            return
+        task = self.tasks.get("")
+        if task is None:
+            task = self.progress.add_task(message, total=total, rate="", errors="")
+            self.tasks[""] = task
+        self.progress.update(task, description=message, total=total, completed=done)
 
     def __enter__(self) -> ProgressBar:
         if self.enabled:

@@ -10,7 +10,9 @@ import typer
 
 from corpuscope.cli.app import app, opened, print_json
 from corpuscope.cli.progress import ProgressBar
+from corpuscope.filenames import format_name
 from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
+from corpuscope.ingest.reader import DEFAULT_MAX_BYTES
 from corpuscope.services.csv_io import export_csv, import_csv
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.projects import open_or_create, project_status
@@ -23,7 +25,7 @@ ProjectArg = Annotated[Path, typer.Argument(help="The project folder (holds proj
 def init(project: ProjectArg) -> None:
     """Create an empty project in PROJECT (a folder, made if needed)."""
     create_project(project).close()
-    typer.echo(f"Project ready in {project}")
+    typer.echo(f"Project ready in {format_name(project)}")
 
 
 @app.command("import")
@@ -37,6 +39,10 @@ def import_(
         int,
         typer.Option(help="Refuse images with more pixels than this (decompression-bomb guard)."),
     ] = DEFAULT_MAX_PIXELS,
+    max_bytes: Annotated[
+        int,
+        typer.Option(help="Do not read files larger than this many bytes (default: 2 GiB)."),
+    ] = DEFAULT_MAX_BYTES,
     batch_size: Annotated[
         int, typer.Option(help="Files committed per database transaction.")
     ] = 256,
@@ -53,7 +59,9 @@ def import_(
             def on_progress(report: ImportProgress) -> None:
                 bar.update(Path(report.folder).name, report.done, report.total, report.errors)
 
-            options = ImportOptions(workers, max_pixels, batch_size, on_progress)
+            options = ImportOptions(
+                workers, max_pixels, batch_size, on_progress, max_bytes=max_bytes
+            )
             summary = run_import(handle, folders, options)
     finally:
         handle.close()
@@ -64,8 +72,10 @@ def import_(
         f"{summary.skipped} unchanged, {summary.errors} errors, {summary.missing} missing "
         f"({rate:.0f} files/s)."
     )
+    for line in summary.unrecorded:
+        typer.echo(f"  not recorded: {line}")
     if summary.errors:
-        typer.echo(f"See the errors with: corpuscope status {project}")
+        typer.echo(f"See the errors with: corpuscope status {format_name(project)}")
 
 
 @app.command()
@@ -117,7 +127,7 @@ def export(
             return
         with output.open("w", newline="", encoding="utf-8") as out:
             rows = export_csv(handle, out, properties=properties)
-    typer.echo(f"Wrote {rows} rows to {output}")
+    typer.echo(f"Wrote {rows} rows to {format_name(output)}")
 
 
 @app.command("import-csv")

@@ -1,16 +1,26 @@
-"""Model and vector commands: models, models download, vectors."""
+"""Model and vector commands: models (list, download, add, remove, use) and vectors."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from corpuscope.cli.app import app, opened, print_json
 from corpuscope.cli.progress import ProgressBar
+from corpuscope.embed.custom import parse_triple
 from corpuscope.embed.ray_pipeline import RayOptions, image_access
-from corpuscope.embed.registry import download_model, list_models
+from corpuscope.embed.registry import (
+    AddOptions,
+    ModelInfo,
+    add_model,
+    download_model,
+    list_models,
+    remove_model,
+)
+from corpuscope.errors import InvalidInput
+from corpuscope.services.models import choose_model, describe_choice
 from corpuscope.services.vectors import VectorOptions, VectorProgress, export_vectors, run_vectors
 
 models_app = typer.Typer(
@@ -23,7 +33,7 @@ ModelsDir = Annotated[
     Path | None,
     typer.Option(
         "--models-dir",
-        help="Folder holding model weights (default: $CORPUSCOPE_MODELS or ~/.cache/corpuscope/models).",
+        help="Folder holding models (default: $CORPUSCOPE_MODELS or ~/.local/share/corpuscope/models).",
     ),
 ]
 
@@ -42,13 +52,26 @@ def models(
         print_json([vars(info) for info in found])
         return
     for info in found:
-        mark = "ready" if info.available else "not installed"
-        default = " (default)" if info.is_default else ""
-        text = ", text search" if info.has_text else ""
-        typer.echo(f"{info.name}{default}: {info.title} — {info.dim}-d{text} — {mark}")
-        if not info.available:
-            typer.echo(f"    {info.reason}")
-            typer.echo(f"    {info.how_to_enable}")
+        _print_model(info)
+
+
+def _print_model(info: ModelInfo) -> None:
+    mark = "ready" if info.available else "not usable here"
+    default = " (default)" if info.is_default else ""
+    text = ", text search" if info.has_text else ""
+    dim = f"{info.dim}-d" if info.dim else "length measured on first use"
+    typer.echo(f"{info.name}{default}: {info.title} — {dim}{text} — {mark}")
+    if info.speed:
+        typer.echo(f"    speed: {info.speed}")
+    if info.location:
+        typer.echo(f"    in: {info.location}")
+    elif info.looks_in:
+        typer.echo(f"    looks in: {'; then '.join(info.looks_in)}")
+    if info.needs and not info.available:
+        typer.echo(f"    needs: {', '.join(info.needs)}")
+    if not info.available:
+        typer.echo(f"    {info.reason}")
+        typer.echo(f"    {info.how_to_enable}")
 
 
 @models_app.command("download")
@@ -61,11 +84,97 @@ def models_download(
     typer.echo(f"{name} is ready in {folder}")
 
 
+@models_app.command("add")
+def models_add(
+    name: Annotated[str, typer.Argument(help="The model's name (lower case, digits, - . _).")],
+    file: Annotated[Path, typer.Argument(help="The ONNX file of an image encoder.")],
+    input_size: Annotated[
+        int | None, typer.Option(help="Side of the square picture it takes (default: the file's).")
+    ] = None,
+    mean: Annotated[
+        str | None, typer.Option(help="Per-channel mean on 0-1 pixels, e.g. 0.485,0.456,0.406.")
+    ] = None,
+    std: Annotated[
+        str | None, typer.Option(help="Per-channel std on 0-1 pixels, e.g. 0.229,0.224,0.225.")
+    ] = None,
+    resize: Annotated[
+        str | None,
+        typer.Option(help="shorter: short side to the size, then centre crop; squash: both sides."),
+    ] = None,
+    interpolation: Annotated[str, typer.Option(help="bicubic, bilinear, lanczos, ...")] = "bicubic",
+    output: Annotated[
+        str | None, typer.Option(help="The output with the vectors, when it has several.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="A one-line description.")] = None,
+    models_dir: ModelsDir = None,
+) -> None:
+    """Add an ONNX image encoder from a file (checked first; values default to the file's)."""
+    options = AddOptions(
+        input_size=input_size,
+        mean=parse_triple(mean, "--mean") if mean is not None else None,
+        std=parse_triple(std, "--std") if std is not None else None,
+        resize=_choice(resize, ("shorter", "squash"), "--resize"),
+        interpolation=_choice(
+            interpolation,
+            ("bicubic", "bilinear", "lanczos", "nearest", "box", "hamming"),
+            "--interpolation",
+        ),
+        output=output,
+        title=title,
+    )
+    added = add_model(name, file, options, models_dir=models_dir)
+    for note in added.notes:
+        typer.echo(note)
+    model = added.model
+    typer.echo(
+        f"Added {model.name}: {model.dim}-d vectors from {model.input_size} x {model.input_size} "
+        f"pictures ({model.resize}), in {model.folder}. "
+        f"Compute its vectors with: corpuscope vectors PROJECT --model {model.name}"
+    )
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> Any:
+    if value is not None and value not in allowed:
+        raise InvalidInput(f"{option} is one of {', '.join(allowed)}, not {value!r}.")
+    return value
+
+
+@models_app.command("remove")
+def models_remove(
+    name: Annotated[str, typer.Argument(help="A model added from a file.")],
+    models_dir: ModelsDir = None,
+) -> None:
+    """Remove a model added from a file (projects keep the vectors it made)."""
+    folder = remove_model(name, models_dir=models_dir)
+    typer.echo(f"Removed {name} ({folder}).")
+
+
+@models_app.command("use")
+def models_use(
+    project: Annotated[Path, typer.Argument(help="The project folder.")],
+    name: Annotated[
+        str | None, typer.Argument(help="The model to work with (none: show the current one).")
+    ] = None,
+    models_dir: ModelsDir = None,
+) -> None:
+    """Choose the model a project works with (clustering, map, similar images, search)."""
+    with opened(project) as handle:
+        choice = (
+            choose_model(handle, name, models_dir=models_dir)
+            if name is not None
+            else describe_choice(handle)
+        )
+    how = "" if choice.chosen else " (by default: no model was chosen)"
+    typer.echo(
+        f"{project} works with {choice.model}{how}; {choice.vectors} images have its vectors."
+    )
+
+
 @app.command()
 def vectors(
     project: Annotated[Path, typer.Argument(help="The project folder.")],
     model: Annotated[
-        str | None, typer.Option(help="Model name (default: efficientnet-lite0).")
+        str | None, typer.Option(help="Model name (default: the project's model).")
     ] = None,
     export: Annotated[
         Path | None,

@@ -18,7 +18,7 @@ from PIL import Image
 
 from corpuscope.embed.picture_format import decode_picture
 from corpuscope.embed.preprocessing import ImagePreprocessing
-from corpuscope.ingest.decode import BadImage, decode_rgb, open_image
+from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS, BadImage, decode_rgb, open_image
 
 T = TypeVar("T")
 
@@ -77,13 +77,26 @@ def read_bytes(path: Path) -> bytes:
 
 def prepare_file(path: Path, preprocessing: ImagePreprocessing) -> npt.NDArray[np.float32]:
     """``(3, H, W)`` model input from an image file; raises :class:`BadImage` with a reason."""
-    return prepare_data(read_bytes(path), preprocessing)
+    return prepare_bytes(read_bytes(path), preprocessing)
 
 
-def decode_for(data: bytes, preprocessing: ImagePreprocessing) -> Image.Image:
+def prepare_bytes(
+    data: bytes, preprocessing: ImagePreprocessing, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> npt.NDArray[np.float32]:
+    """``(3, H, W)`` model input from an image file's bytes; raises :class:`BadImage`."""
+    rgb = decode_for(data, preprocessing, max_pixels=max_pixels)
+    try:
+        return preprocessing.apply(rgb)
+    except Exception as error:  # a decoder error surfacing late, when pixels are used
+        raise BadImage(f"the image could not be decoded ({type(error).__name__})") from None
+
+
+def decode_for(
+    data: bytes, preprocessing: ImagePreprocessing, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> Image.Image:
     """The EXIF-oriented RGB picture in an image file's bytes, decoded (JPEG draft mode) no
     smaller than ``preprocessing`` needs."""
-    image = open_image(data)
+    image = open_image(data, max_pixels=max_pixels)
     return decode_rgb(image, target=_long_side_target(image.size, preprocessing.resize))
 
 
@@ -92,15 +105,6 @@ def _long_side_target(size: tuple[int, int], short_side: int) -> int:
     JPEG draft mode shrink a picture as long as its long side stays at least the target)."""
     width, height = size
     return math.ceil(short_side * max(width, height) / max(1, min(width, height)))
-
-
-def prepare_data(data: bytes, preprocessing: ImagePreprocessing) -> npt.NDArray[np.float32]:
-    """``(3, H, W)`` model input from an image file's bytes; raises :class:`BadImage`."""
-    rgb = decode_for(data, preprocessing)
-    try:
-        return preprocessing.apply(rgb)
-    except Exception as error:  # a decoder error surfacing late, when pixels are used
-        raise BadImage(f"the image could not be decoded ({type(error).__name__})") from None
 
 
 def prepare_picture(data: bytes, preprocessing: ImagePreprocessing) -> npt.NDArray[np.float32]:

@@ -19,6 +19,13 @@ from corpuscope.embed.catalog import ModelSpec
 from corpuscope.embed.locations import MODELS_ENV, models_root
 from corpuscope.errors import ModelUnavailable
 
+CONFIGS = (
+    "config.json",
+    "preprocessor_config.json",
+    "tokenizer.json",
+    "vocab.json",
+    "spiece.model",
+)
 WEIGHTS = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
 TOKENIZERS = (("tokenizer.json",), ("vocab.json", "merges.txt"), ("spiece.model",))
 DOWNLOAD_PATTERNS = [
@@ -37,24 +44,45 @@ DOWNLOAD_PATTERNS = [
 ]
 
 
-def missing_files(folder: Path) -> list[str]:
-    """Files a model folder lacks (empty when it is complete)."""
+def missing_files(folder: Path, *, text: bool = True) -> list[str]:
+    """Files a model folder lacks (empty when it is complete); ``text``: it needs a tokenizer."""
     required = ("config.json", "preprocessor_config.json")
     missing = [name for name in required if not (folder / name).is_file()]
     if not any((folder / name).is_file() for name in WEIGHTS):
         missing.append("model.safetensors")
-    if not any(all((folder / name).is_file() for name in group) for group in TOKENIZERS):
-        missing.append("tokenizer.json (or vocab.json and merges.txt)")
+    if text and not any(all((folder / name).is_file() for name in group) for group in TOKENIZERS):
+        missing.append("tokenizer.json (or vocab.json and merges.txt, or spiece.model)")
     return missing
+
+
+def needed_files(spec: ModelSpec) -> list[str]:
+    """The files a user copies into the model's folder, as ``corpuscope models`` lists them."""
+    files = ["config.json", "preprocessor_config.json", "model.safetensors"]
+    if spec.has_text:
+        files += [spec.tokenizer or "tokenizer.json", "tokenizer_config.json"]
+    return files
+
+
+def search_places(spec: ModelSpec, models_dir: Path | None = None) -> list[str]:
+    """Where :func:`find_folder` looks for ``spec``, in order, as a user reads it."""
+    cache = "$HF_HOME/hub"
+    if importlib.util.find_spec("huggingface_hub") is not None:
+        from huggingface_hub import constants
+
+        cache = constants.HF_HUB_CACHE
+    return [
+        str(models_root(models_dir) / spec.name),
+        f"the Hugging Face cache ({cache}), repository {spec.repo_id}",
+    ]
 
 
 def find_folder(spec: ModelSpec, models_dir: Path | None = None) -> Path | None:
     """The first complete folder for ``spec``: the models root, then the Hugging Face cache."""
     own = models_root(models_dir) / spec.name
-    if own.is_dir() and not missing_files(own):
+    if own.is_dir() and not missing_files(own, text=spec.has_text):
         return own
     cached = _hf_cache_folder(spec.repo_id)
-    if cached is not None and not missing_files(cached):
+    if cached is not None and not missing_files(cached, text=spec.has_text):
         return cached
     return None
 
@@ -73,11 +101,11 @@ def _hf_cache_folder(repo_id: str) -> Path | None:
 def missing_message(spec: ModelSpec, models_dir: Path | None = None) -> str:
     """How to make a downloadable model usable: the command, or the folder to fill by hand."""
     folder = models_root(models_dir) / spec.name
+    files = ", ".join(needed_files(spec))
     return (
         f"The model {spec.name} is not on this machine: fetch it with "
         f"`corpuscope models download {spec.name}` where a network exists, or copy the files "
-        f"of the Hugging Face repository {spec.repo_id} (config.json, preprocessor_config.json, "
-        f"model.safetensors and the tokenizer files) into {folder}/ "
+        f"of the Hugging Face repository {spec.repo_id} ({files}) into {folder}/ "
         f"(set {MODELS_ENV} to use another folder)."
     )
 
@@ -100,7 +128,7 @@ def download(spec: ModelSpec, models_dir: Path | None = None) -> Path:
             f"({type(error).__name__}); without a network, copy the files of {spec.repo_id} "
             f"into {target}/ by hand."
         ) from None
-    missing = missing_files(target)
+    missing = missing_files(target, text=spec.has_text)
     if missing:
         raise ModelUnavailable(
             f"The download of {spec.name} into {target}/ lacks {', '.join(missing)}."
@@ -115,7 +143,7 @@ def fingerprint(folder: Path) -> str:
     last mebibyte, which is quick even for gigabyte files.
     """
     digest = hashlib.sha1()
-    for name in ("config.json", "preprocessor_config.json", "tokenizer.json", "vocab.json"):
+    for name in CONFIGS:
         path = folder / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes())
@@ -124,6 +152,11 @@ def fingerprint(folder: Path) -> str:
         if path.is_file():
             digest.update(name.encode() + b"\0" + _sample(path))
     return digest.hexdigest()[:12]
+
+
+def file_fingerprint(path: Path) -> str:
+    """A short digest of one weights file, by the same sampling rule as :func:`fingerprint`."""
+    return hashlib.sha1(_sample(path)).hexdigest()[:12]
 
 
 def _sample(path: Path, block: int = 1 << 20) -> bytes:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from corpuscope.atomic import replace_synced
 from corpuscope.embed.base import WorkerModel, normalize_rows
 
 if TYPE_CHECKING:
@@ -71,23 +72,29 @@ class OnnxRunner:
     """Runs one exported model: ``run((n, 3, H, W) float32) -> (n, d)`` float32 features."""
 
     def __init__(self, path: Path, *, threads: int) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        # Idle threads must not spin on cores the decoding workers need.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = path
         self.threads = threads
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = open_session(path, threads=threads)
         self._input = self._session.get_inputs()[0].name
         self.metadata: dict[str, str] = dict(self._session.get_modelmeta().custom_metadata_map)
 
     def run(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         outputs = self._session.run(None, {self._input: batch})
         return np.asarray(outputs[0], dtype=np.float32)
+
+
+def open_session(path: Path, *, threads: int) -> Any:
+    """An ONNX Runtime CPU session for ``path`` with ``threads`` threads that never spin idle."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3  # errors only: a user's model may warn about its own graph
+    # Idle threads must not spin on cores the decoding workers need.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def load_runner(
@@ -106,20 +113,42 @@ def load_runner(
 
     if path.is_file():
         try:
-            runner = OnnxRunner(path, threads=threads)
-            if _agrees(runner.run(probe), _stored_reference(runner.metadata)):
-                return runner
-            log.warning("The cached ONNX export %s disagrees with torch; exporting again.", path)
-        except ImportError:
-            raise
-        except Exception as error:  # a damaged or foreign file in the cache
-            log.warning("The cached ONNX export %s is unusable (%s); exporting again.", path, error)
+            return open_verified(path, probe=probe, threads=threads)
+        except ExportFailed as error:
+            log.warning("The cached ONNX export %s %s; exporting again.", path, error)
     export(build_model(), path=path, probe=probe)
     return OnnxRunner(path, threads=threads)
 
 
-def export(model: torch.nn.Module, *, path: Path, probe: npt.NDArray[np.float32]) -> None:
-    """Export ``model`` to ``path`` atomically, after checking ONNX Runtime reproduces it."""
+def open_verified(path: Path, *, probe: npt.NDArray[np.float32], threads: int) -> OnnxRunner:
+    """Open an export and check it still gives the torch output stored in it for ``probe``.
+
+    Raises :class:`ExportFailed` for a damaged, foreign or disagreeing file and ImportError
+    when onnxruntime is missing.
+    """
+    try:
+        runner = OnnxRunner(path, threads=threads)
+        agrees = _agrees(runner.run(probe), _stored_reference(runner.metadata))
+    except ImportError:
+        raise
+    except Exception as error:  # a damaged or foreign file
+        raise ExportFailed(f"is unusable ({error})") from error
+    if not agrees:
+        raise ExportFailed("disagrees with torch")
+    return runner
+
+
+def export(
+    model: torch.nn.Module,
+    *,
+    path: Path,
+    probe: npt.NDArray[np.float32],
+    metadata: dict[str, str] | None = None,
+) -> None:
+    """Export ``model`` to ``path`` atomically, after checking ONNX Runtime reproduces it.
+
+    ``metadata`` is stored in the file beside the reference output (ONNX metadata props).
+    """
     import torch
 
     with torch.inference_mode():
@@ -130,10 +159,10 @@ def export(model: torch.nn.Module, *, path: Path, probe: npt.NDArray[np.float32]
     temporary = Path(temporary_name)
     temporary.chmod(0o644)  # mkstemp makes it private; the cache is an ordinary folder
     try:
-        _export_to(model, temporary, probe, reference)
+        _export_to(model, temporary, probe, {_REFERENCE: _encode(reference), **(metadata or {})})
         if not _agrees(OnnxRunner(temporary, threads=1).run(probe), reference):
             raise ExportFailed("the ONNX export does not reproduce the torch output")
-        os.replace(temporary, path)
+        replace_synced(temporary, path)
     except ExportFailed:
         raise
     except Exception as error:
@@ -146,7 +175,7 @@ def _export_to(
     model: torch.nn.Module,
     path: Path,
     probe: npt.NDArray[np.float32],
-    reference: npt.NDArray[np.float32],
+    metadata: dict[str, str],
 ) -> None:
     import onnx
     import torch
@@ -168,9 +197,10 @@ def _export_to(
             opset_version=OPSET,
         )
     proto: Any = onnx.load(str(path))
-    entry = proto.metadata_props.add()
-    entry.key = _REFERENCE
-    entry.value = _encode(reference)
+    for key, value in metadata.items():
+        entry = proto.metadata_props.add()
+        entry.key = key
+        entry.value = value
     onnx.save(proto, str(path))
 
 

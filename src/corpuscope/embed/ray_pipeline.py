@@ -37,7 +37,7 @@ from corpuscope.embed.chunks import (
     EmbeddedBatch,
     ModelPicture,
     Source,
-    prepare_data,
+    prepare_bytes,
     prepare_each,
     prepare_picture,
     prepare_source,
@@ -277,7 +277,7 @@ class _ModelWorker:
             raise BadImage(str(reason))
         if picture:
             return prepare_picture(bytes(data), self._preprocessing)
-        return prepare_data(bytes(data), self._preprocessing)
+        return prepare_bytes(bytes(data), self._preprocessing)
 
 
 def _source(path: Any, picture: Any, fallback: Any) -> Source:

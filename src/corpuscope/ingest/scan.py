@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +20,21 @@ IMAGE_SUFFIXES = frozenset(
 )  # fmt: skip
 
 
+_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+#: The range of SQLite's integers: a modification time past 2262 (ext4 allows 2446) is clamped.
+_NS_RANGE = (-(2**63), 2**63 - 1)
+
+
 @dataclass(frozen=True)
 class ScannedFile:
-    """A regular file with an image suffix; ``rel_path`` uses ``/`` whatever the platform."""
+    """A regular file with an image suffix; ``rel_path`` uses ``/`` whatever the platform, and
+    holds the name's bytes as ``os.fsdecode`` does (see :mod:`corpuscope.filenames`)."""
 
     rel_path: str
     size: int
@@ -35,6 +47,15 @@ class ScanProblem:
 
     rel_path: str
     reason: str
+
+
+def describe_kind(mode: int, *, link: bool = False) -> str:
+    """Why a file of this ``st_mode`` is not read: ``"a named pipe (FIFO), not a regular file"``
+    (``link``: the name is a symbolic link to such a file)."""
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    if link:
+        return f"a symbolic link to {kind}, not to a regular file"
+    return f"{kind}, not a regular file"
 
 
 def is_image_name(name: str) -> bool:
@@ -86,9 +107,10 @@ def _walk(
             yield from _walk(Path(entry.path), rel + "/", visited)
         elif is_image_name(entry.name):
             if stat.S_ISREG(info.st_mode):
-                yield ScannedFile(rel, info.st_size, info.st_mtime_ns)
+                mtime_ns = min(max(info.st_mtime_ns, _NS_RANGE[0]), _NS_RANGE[1])
+                yield ScannedFile(rel, info.st_size, mtime_ns)
             else:
-                yield ScanProblem(rel, "not a regular file (a device, pipe or socket)")
+                yield ScanProblem(rel, describe_kind(info.st_mode, link=entry.is_symlink()))
 
 
 def _why(error: OSError) -> str:

@@ -1,16 +1,19 @@
 """Thumbnails, named by the image's SHA-1: ``thumbnails/ab/abcdef...-512.jpg``.
 
 Two sizes (long side): 128 px for the grid and the map, 512 px for the viewer and as the
-input of the vector models. Files are written to a temporary name and renamed, so a crash
-never leaves a half-written thumbnail behind a valid name.
+input of the vector models. Files are written to a temporary name and renamed, and synced to
+the disk before any record refers to them (:mod:`corpuscope.atomic`), so a crash never leaves a
+half-written thumbnail behind a valid name; one found empty or damaged all the same (a disk
+that lost data) is made again.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PIL import Image
+
+from corpuscope.atomic import write_atomically
 
 SIZES = (128, 512)
 LARGE = 512
@@ -26,15 +29,27 @@ def has_thumbnails(thumbs_dir: Path, sha1: str) -> bool:
     return all(thumbnail_path(thumbs_dir, sha1, size).is_file() for size in SIZES)
 
 
-def write_thumbnails(image: Image.Image, thumbs_dir: Path, sha1: str) -> Image.Image:
-    """Write both sizes from an RGB image; return the large thumbnail."""
+def load_thumbnails(thumbs_dir: Path, sha1: str) -> Image.Image | None:
+    """The large thumbnail (RGB) if both sizes are on disk and decode whole, else None."""
+    try:
+        with Image.open(thumbnail_path(thumbs_dir, sha1, SMALL)) as small:
+            small.load()
+        with Image.open(thumbnail_path(thumbs_dir, sha1, LARGE)) as cached:
+            return cached.convert("RGB")
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        return None
+
+
+def write_thumbnails(
+    image: Image.Image, thumbs_dir: Path, sha1: str, *, sync: bool = True
+) -> Image.Image:
+    """Write both sizes from an RGB image; return the large thumbnail. ``sync=False``: the
+    caller flushes the file system before recording them (an import does, once a batch)."""
     large = shrink(image, LARGE)
     # 512 -> 128 is a 4 x 4 box average: as sharp as a bicubic resize here, and 7x cheaper
     small = large.reduce(LARGE // SMALL) if max(large.size) == LARGE else shrink(large, SMALL)
-    folder = thumbs_dir / sha1[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    _save(large, thumbnail_path(thumbs_dir, sha1, LARGE))
-    _save(small, thumbnail_path(thumbs_dir, sha1, SMALL))
+    _save(large, thumbnail_path(thumbs_dir, sha1, LARGE), sync)
+    _save(small, thumbnail_path(thumbs_dir, sha1, SMALL), sync)
     return large
 
 
@@ -49,7 +64,6 @@ def shrink(image: Image.Image, size: int) -> Image.Image:
     return image.resize(box, Image.Resampling.BOX, reducing_gap=2.0)
 
 
-def _save(image: Image.Image, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    image.save(temporary, "JPEG", quality=QUALITY, optimize=False)
-    os.replace(temporary, path)
+def _save(image: Image.Image, path: Path, sync: bool) -> None:
+    with write_atomically(path, sync=sync) as handle:
+        image.save(handle, "JPEG", quality=QUALITY, optimize=False)

@@ -10,6 +10,7 @@ tags in one cell are separated by ``|``; a ``|``, ``>`` or ``\\`` inside a name 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -23,13 +24,16 @@ from corpuscope.store import journal
 from corpuscope.store import properties as props
 from corpuscope.store import tags as tagstore
 from corpuscope.store import values as valstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.files import list_export_rows, locate_file
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
 from corpuscope.store.tags import Tag
 
 FIXED = ("folder", "path", "sha1")
+#: The longest cell read (Python's csv module stops at 131,072 characters by default; an
+#: exported cell of many long tag paths can be longer).
+MAX_CELL = 16 * 1024 * 1024
 _HEADER = re.compile(r"^(?P<name>.+?) \[(?P<type>[a-z_]+), (?P<mode>image|instance)\]$")
 
 
@@ -64,12 +68,83 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+#: A tag with at most this many paths from the root tags is written once per path; one with
+#: more (a hierarchy whose paths multiply: 2^40 for 40 levels of two tags each linked to both
+#: above) is written with fewer paths that still hold every parent link above it.
+MAX_PATHS = 64
+
+
 def tag_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
-    """Every path of names from a root tag down to ``tag_id``."""
-    tag = tags[tag_id]
-    if not tag.parents:
-        return [[tag.name]]
-    return [[*path, tag.name] for parent in tag.parents for path in tag_paths(parent, tags)]
+    """Paths of names from root tags down to ``tag_id`` that hold every parent link above it:
+    all of them when there are at most :data:`MAX_PATHS`, else one path per link not yet
+    written (at most one per link). No recursion: a hierarchy 1,100 levels deep is fine."""
+    order = _ancestors(tag_id, tags)
+    counts: dict[int, int] = {}
+    for node in reversed(order):  # parents before children
+        parents = tags[node].parents
+        counts[node] = min(MAX_PATHS + 1, sum(counts[p] for p in parents) if parents else 1)
+    if counts[tag_id] <= MAX_PATHS:
+        return _every_path(tag_id, tags)
+    return _covering_paths(tag_id, order, tags)
+
+
+def _ancestors(tag_id: int, tags: dict[int, Tag]) -> list[int]:
+    """``tag_id`` and every tag above it, each after all the tags below it that lead to it."""
+    seen: set[int] = set()
+    finished: list[int] = []
+    stack: list[tuple[int, bool]] = [(tag_id, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            finished.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((parent, False) for parent in tags[node].parents if parent not in seen)
+    return finished[::-1]  # reverse post-order over parent links: children first
+
+
+def _every_path(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
+    """Every path, in the order of the parents (the first parent's paths first)."""
+    paths: list[list[str]] = []
+    stack: list[tuple[int, list[str]]] = [(tag_id, [])]
+    while stack:
+        node, below = stack.pop()
+        names = [tags[node].name, *below]
+        parents = tags[node].parents
+        if not parents:
+            paths.append(names)
+        stack.extend((parent, names) for parent in reversed(parents))
+    return paths
+
+
+def _covering_paths(tag_id: int, order: list[int], tags: dict[int, Tag]) -> list[list[str]]:
+    """Paths that together hold every parent link above ``tag_id``, each adding one at least."""
+    toward: dict[int, int] = {}  # an ancestor -> its child on a way down to tag_id
+    links: list[tuple[int, int]] = []
+    for node in order:
+        for parent in tags[node].parents:
+            links.append((parent, node))
+            toward.setdefault(parent, node)
+    written: set[tuple[int, int]] = set()
+    paths: list[list[str]] = []
+    for parent, child in links:
+        if (parent, child) in written:
+            continue
+        up = [parent]
+        while tags[up[-1]].parents:  # up to a root, through links not yet written if any
+            node = up[-1]
+            fresh = [p for p in tags[node].parents if (p, node) not in written]
+            up.append(fresh[0] if fresh else tags[node].parents[0])
+        down = [child]
+        while down[-1] != tag_id:
+            down.append(toward[down[-1]])
+        chain = [*reversed(up), *down]
+        written.update(itertools.pairwise(chain))
+        paths.append([tags[node].name for node in chain])
+    return paths
 
 
 def format_tags(tag_ids: Iterable[int], tags: dict[int, Tag]) -> str:
@@ -93,6 +168,7 @@ def parse_tags(cell: str) -> list[list[str]]:
 # --- export -----------------------------------------------------------------------------------
 
 
+@in_one_snapshot
 def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = None) -> int:
     """Write every file (ok or missing) with the chosen properties; return the row count."""
     conn = project.read()
@@ -121,14 +197,20 @@ class _Column:
         if prop.is_tags:
             self.tags = {tag.id: tag for tag in tagstore.list_tags(conn, prop.id)}
             self.tag_values = valstore.load_tag_values(conn, prop)
+            self.written: dict[int, str] = {}  # a tag's paths, worked out once per export
         else:
             self.scalars = valstore.load_scalar_values(conn, prop)
 
     def __call__(self, target: int) -> str:
         if self.prop.is_tags:
-            return format_tags(self.tag_values.get(target, []), self.tags)
+            return "|".join(self._paths(tag_id) for tag_id in self.tag_values.get(target, []))
         value = self.scalars.get(target)
         return "" if value is None else format_value(self.prop.type, value)
+
+    def _paths(self, tag_id: int) -> str:
+        if tag_id not in self.written:
+            self.written[tag_id] = format_tags([tag_id], self.tags)
+        return self.written[tag_id]
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -145,20 +227,34 @@ class CsvImportSummary:
 
 def import_csv(project: Project, source: TextIO) -> CsvImportSummary:
     """Set values from a CSV made by :func:`export_csv` (or by hand in the same shape)."""
-    reader = csv.reader(source)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InvalidInput("The CSV file is empty.") from None
+    header, *rows = _read_rows(source)
     if tuple(header[:3]) != FIXED:
         raise InvalidInput("The CSV file must start with the columns folder, path, sha1.")
     specs = [_parse_header(text) for text in header[3:]]
-    rows = list(reader)
     for number, row in enumerate(rows, start=2):
         if len(row) != len(header):
             raise InvalidInput(f"Line {number} of the CSV has {len(row)} cells, not {len(header)}.")
     with journaled(project, "import values from CSV", lambda c: _csv_scope(c, specs)) as conn:
         return _CsvImport(conn, specs).run(rows)
+
+
+def _read_rows(source: TextIO) -> list[list[str]]:
+    """Every row of the CSV file; a cell past :data:`MAX_CELL` or a malformed line is an error
+    naming its line."""
+    csv.field_size_limit(MAX_CELL)  # the module's limit is global; this is corpuscope's
+    reader = csv.reader(source)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        line = reader.line_num
+        if "field limit" in str(error):
+            raise InvalidInput(
+                f"Line {line} of the CSV file has a cell longer than {MAX_CELL:,} characters."
+            ) from None
+        raise InvalidInput(f"Line {line} of the CSV file cannot be read ({error}).") from None
+    if not rows:
+        raise InvalidInput("The CSV file is empty.")
+    return rows
 
 
 def _parse_header(text: str) -> tuple[str, str, str]:

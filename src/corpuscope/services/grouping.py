@@ -32,7 +32,7 @@ from corpuscope.services.images import (
 )
 from corpuscope.services.value_types import format_value
 from corpuscope.store import grouping as groupstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.folders import list_folders
 from corpuscope.store.grouping import Ids, Level
 from corpuscope.store.images import count_tag_images
@@ -79,7 +79,7 @@ class _LevelInfo:
         prop = level.prop
         if prop is None:
             self.name = "folder"
-            self.folders = {folder.id: str(folder.path) for folder in list_folders(conn)}
+            self.folders = {folder.id: folder.shown for folder in list_folders(conn)}
             ordered = sorted(self.folders, key=lambda key: self.folders[key])
             self.order = {key: rank for rank, key in enumerate(ordered)}
         else:
@@ -126,6 +126,7 @@ class _LevelInfo:
         return (1, 0, str(node.key))
 
 
+@in_one_snapshot
 def list_property_tags(project: Project) -> list[tuple[Property, list[tuple[Tag, int]]]]:
     """Every property; for tag properties, each tag with how many images carry it directly."""
     conn = project.read()
@@ -151,6 +152,7 @@ def _levels(conn: sqlite3.Connection, refs: Sequence[LevelRef]) -> list[Level]:
     return [Level(None) if ref == "folder" else Level(load_property(conn, ref)) for ref in refs]
 
 
+@in_one_snapshot
 def group_images(
     project: Project,
     levels: Sequence[LevelRef],
@@ -317,6 +319,7 @@ class _TreeBuilder:
         return kept, dropped
 
 
+@in_one_snapshot
 def group_filter(
     project: Project,
     levels: Sequence[LevelRef],
@@ -354,6 +357,7 @@ def group_filter(
     return replace(spec, conditions=conditions, folder_ids=folder_ids, image_ids=image_ids)
 
 
+@in_one_snapshot
 def list_group_members(
     project: Project,
     levels: Sequence[LevelRef],
@@ -371,6 +375,7 @@ def list_group_members(
     return list_images(project, narrowed, sort, offset=offset, limit=limit, properties=properties)
 
 
+@in_one_snapshot
 def list_group_member_ids(
     project: Project,
     levels: Sequence[LevelRef],

@@ -14,18 +14,21 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal, cast
 
 import numpy as np
 
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
+from corpuscope.ingest.reader import ReadSettings, remake_thumbnails
 from corpuscope.ingest.thumbnails import SIZES, thumbnail_path
 from corpuscope.services.annotations import resolve_tag
+from corpuscope.services.served_files import resolve_inside, resolve_served_file
 from corpuscope.services.value_types import normalize_value
 from corpuscope.store import folders as folderstore
 from corpuscope.store import images as imgstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.folders import load_folder
 from corpuscope.store.grouping import Ids, load_filtered_ids
 from corpuscope.store.images import (
@@ -185,6 +188,7 @@ def _check_page(offset: int, limit: int, most: int) -> None:
         raise InvalidInput(f"The page size must be between 1 and {most}.")
 
 
+@in_one_snapshot
 def list_images(
     project: Project,
     flt: FilterSpec | None = None,
@@ -208,6 +212,7 @@ def list_images(
     return ImagePage(total, offset, limit, items)
 
 
+@in_one_snapshot
 def list_image_ids(
     project: Project,
     flt: FilterSpec | None = None,
@@ -310,16 +315,18 @@ class FolderInfo:
     images: int
 
 
+@in_one_snapshot
 def list_folders(project: Project) -> list[FolderInfo]:
     """The imported folders with their image counts (for the folder filter)."""
     conn = project.read()
     counts = imgstore.count_images_per_folder(conn)
     return [
-        FolderInfo(f.id, str(f.path), f.added_at, f.imported_at, counts.get(f.id, 0))
+        FolderInfo(f.id, f.shown, f.added_at, f.imported_at, counts.get(f.id, 0))
         for f in folderstore.list_folders(conn)
     ]
 
 
+@in_one_snapshot
 def load_image(project: Project, image_id: int) -> ImageDetail:
     """One image with its files, every property value and its clustering groups."""
     conn = project.read()
@@ -339,6 +346,7 @@ def load_image(project: Project, image_id: int) -> ImageDetail:
     return ImageDetail(row, files, values, file_values, groups)
 
 
+@in_one_snapshot
 def thumbnail_file(project: Project, image_id: int, size: int) -> Path:
     """The thumbnail of an image (128 or 512 px on the long side)."""
     if size not in SIZES:
@@ -347,11 +355,28 @@ def thumbnail_file(project: Project, image_id: int, size: int) -> Path:
     if not _SHA1.match(row.sha1):
         raise NotFound(f"Image {image_id} has no thumbnail.")
     path = thumbnail_path(project.thumbs_dir, row.sha1, size)
-    if not path.is_file():
+    if not _has_bytes(path) and not _remake_thumbnails(project, image_id, row.sha1):
         raise NotFound(f"The thumbnail of image {image_id} is missing; re-import its folder.")
-    return path
+    return resolve_inside(path, roots=[project.thumbs_dir])
 
 
+def _has_bytes(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _remake_thumbnails(project: Project, image_id: int, sha1: str) -> bool:
+    """Thumbnails missing or left empty (a power loss): made again from an original file."""
+    settings = ReadSettings(project.thumbs_dir, DEFAULT_MAX_PIXELS)
+    files = imgstore.list_image_files(project.read(), image_id)
+    return any(
+        remake_thumbnails(file.location, sha1, settings) for file in files if file.status == "ok"
+    )
+
+
+@in_one_snapshot
 def image_file(project: Project, image_id: int, file_id: int | None = None) -> tuple[Path, str]:
     """``(path, media type)`` of an image's original file: ``file_id``, or its first ok file."""
     conn = project.read()
@@ -361,12 +386,6 @@ def image_file(project: Project, image_id: int, file_id: int | None = None) -> t
     if not chosen:
         raise NotFound(f"Image {image_id} has no file {file_id}.")
     file = chosen[0]
-    relative = PurePosixPath(file.path)
-    if relative.is_absolute() or ".." in relative.parts:
-        raise NotFound(f"The file of image {image_id} is outside its folder.")
-    path = Path(file.folder) / relative
-    if not path.is_file():
-        raise NotFound(
-            f"The file of image {image_id} is not on disk any more; re-import its folder."
-        )
+    roots = [folder.path for folder in folderstore.list_folders(conn)]
+    path = resolve_served_file(file.location, file.path, roots=roots)
     return path, _MEDIA_TYPES.get(row.format, "application/octet-stream")

@@ -8,7 +8,7 @@ is computed on demand and not cached.
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,13 +16,16 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.analysis.projection import MapProjection, compute_map, place_on_map
+from corpuscope.atomic import write_atomically
 from corpuscope.errors import InvalidInput
+from corpuscope.services.progress import check_cancel
 from corpuscope.services.vectors import load_project_vectors
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 
 MapPoints = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
 
+@in_one_snapshot
 def map_coordinates(
     project: Project,
     *,
@@ -30,8 +33,12 @@ def map_coordinates(
     image_ids: Sequence[int] | None = None,
     refit: bool = False,
     seed: int = 0,
+    cancel: threading.Event | None = None,
 ) -> MapPoints:
-    """``(ids (n,), xy (n, 2) float32 in [-1, 1])`` for every image with a vector (or a subset)."""
+    """``(ids (n,), xy (n, 2) float32 in [-1, 1])`` for every image with a vector (or a subset).
+
+    ``cancel`` set before the layout is saved raises ``Cancelled`` (the cache is left as it was).
+    """
     if image_ids is not None:
         ids, X, _ = load_project_vectors(project, model, image_ids=image_ids)
         if len(ids) < 2:
@@ -42,8 +49,10 @@ def map_coordinates(
         raise InvalidInput("A map needs at least two images with vectors.")
     path = project.cache_dir / f"map-{vector_set.id}.npz"
     cached = None if refit else _load(path)
+    check_cancel(cancel)
     if cached is None:
         fitted = compute_map(X, seed=seed)
+        check_cancel(cancel)
         _save(path, ids, fitted.coords, fitted)
         return ids, fitted.coords
     old_ids, old_xy, projection = cached
@@ -52,6 +61,7 @@ def map_coordinates(
         keep = np.isin(old_ids, ids)
         return old_ids[keep], old_xy[keep]
     placed = place_on_map(projection, X[new])
+    check_cancel(cancel)
     all_ids = np.concatenate([old_ids, ids[new]])
     all_xy = np.concatenate([old_xy, placed])
     order = np.argsort(all_ids, kind="stable")
@@ -77,14 +87,12 @@ def _load(
 def _save(
     path: Path, ids: npt.NDArray[np.int64], xy: npt.NDArray[np.float32], fitted: MapProjection
 ) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-    np.savez(
-        temporary,
-        ids=ids,
-        xy=xy,
-        basis=fitted.basis,
-        landmarks=fitted.landmarks,
-        landmark_coords=fitted.landmark_coords,
-    )
-    os.replace(temporary, path)
+    with write_atomically(path) as handle:
+        np.savez(
+            handle,
+            ids=ids,
+            xy=xy,
+            basis=fitted.basis,
+            landmarks=fitted.landmarks,
+            landmark_coords=fitted.landmark_coords,
+        )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpuscope.embed.catalog import find_spec
+from corpuscope.embed.registry import find_model
 from corpuscope.errors import InvalidInput
 from corpuscope.services.models import get_embedder
 from corpuscope.services.runs import load_run
@@ -66,6 +66,6 @@ def suggest_names(
 
 def _reads_text(model: str) -> bool:
     try:
-        return find_spec(model).has_text
+        return find_model(model).has_text
     except InvalidInput:
         return False

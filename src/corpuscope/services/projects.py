@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from corpuscope.store.db import Project, create_project, is_project, open_project
+from corpuscope.filenames import format_name
+from corpuscope.store.db import Project, create_project, in_one_snapshot, is_project, open_project
 from corpuscope.store.files import FileProblem, count_files, list_file_problems
 from corpuscope.store.folders import list_folders
 from corpuscope.store.properties import list_properties
@@ -34,12 +35,13 @@ class ProjectStatus:
         return asdict(self)
 
 
+@in_one_snapshot
 def project_status(project: Project, *, limit: int | None = None) -> ProjectStatus:
     conn = project.read()
     counts = count_files(conn)
     return ProjectStatus(
-        project=str(project.root),
-        folders=[str(folder.path) for folder in list_folders(conn)],
+        project=format_name(project.root),
+        folders=[folder.shown for folder in list_folders(conn)],
         files=counts.files,
         images=counts.images,
         ok=counts.ok,

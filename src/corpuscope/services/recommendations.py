@@ -18,7 +18,7 @@ from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import refusals as refusalstore
 from corpuscope.store import runs as runstore
 from corpuscope.store import tags as tagstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.properties import load_property
 from corpuscope.store.values import existing_images, list_images_with_tags
 
@@ -31,6 +31,7 @@ class Recommendation:
     score: float
 
 
+@in_one_snapshot
 def target_members(project: Project, target: str) -> list[int]:
     """The images of a ``tag:<id>`` or ``group:<id>`` target."""
     kind, _, number = target.partition(":")
@@ -46,6 +47,7 @@ def target_members(project: Project, target: str) -> list[int]:
     raise InvalidInput(f"{target!r} names no group; pass the group's images with it.")
 
 
+@in_one_snapshot
 def recommend(
     project: Project,
     *,

@@ -18,7 +18,7 @@ from corpuscope.store import properties as props
 from corpuscope.store import runs as runstore
 from corpuscope.store import tags as tagstore
 from corpuscope.store import values as valstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
 from corpuscope.store.runs import GroupRecord, RunRecord
@@ -39,6 +39,7 @@ class GroupView:
     size: int
     members: tuple[tuple[int, float], ...]  # (image id, image score), typical -> odd
     child_run_ids: tuple[int, ...]
+    level: int | None = None  # the level of the run's hierarchy it was cut from
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,12 @@ class RunView:
     groups: tuple[GroupView, ...]
 
 
+@in_one_snapshot
 def list_runs(project: Project) -> list[RunRecord]:
     return runstore.list_runs(project.read())
 
 
+@in_one_snapshot
 def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
     conn = project.read()
     run = runstore.load_run(conn, run_id)
@@ -72,6 +75,7 @@ def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
             group.size,
             tuple(runstore.load_members(conn, group.id)) if members else (),
             tuple(children.get(group.id, [])),
+            group.level,
         )
         for group in run.groups
     )
@@ -85,6 +89,13 @@ def _label_prefix(conn: sqlite3.Connection, run: RunRecord) -> str:
         numbers.append(str(runstore.load_group(conn, run.parent_group_id).rank + 1))
         run = runstore.load_run(conn, run.parent_run_id)
     return "".join(f"{number}." for number in reversed(numbers))
+
+
+def group_label(project: Project, group_id: int) -> str:
+    """The name a group is shown by ("Cluster 2.1", or the name the user gave it)."""
+    conn = project.read()
+    group = runstore.load_group(conn, group_id)
+    return _label(group, _label_prefix(conn, runstore.load_run(conn, group.run_id)))
 
 
 def _label(group: GroupRecord, prefix: str) -> str:

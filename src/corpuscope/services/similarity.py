@@ -1,4 +1,4 @@
-"""Similar images and text search, ranked with scores.
+"""Similar images, search with an outside image, and text search, ranked with scores.
 
 Each result has ``score`` (cosine similarity; for several query images, the mean) and
 ``z_score`` (how far above the corpus average the score lies, which keeps its meaning when raw
@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpuscope.analysis.similarity import Ranking, compute_similar, compute_text_search
-from corpuscope.embed.catalog import find_spec
+from corpuscope.embed.chunks import prepare_bytes
+from corpuscope.embed.registry import find_model
 from corpuscope.errors import InvalidInput
-from corpuscope.services.models import get_embedder
+from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS, BadImage
+from corpuscope.services.models import embedder_for
 from corpuscope.services.vectors import load_project_vectors
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 
 MAX_RESULTS = 1000
 
@@ -41,6 +43,7 @@ def _matches(ids: np.ndarray, ranking: Ranking) -> list[Match]:
     ]
 
 
+@in_one_snapshot
 def similar_images(
     project: Project,
     image_ids: Sequence[int],
@@ -63,6 +66,7 @@ def similar_images(
     return _matches(ids, ranking)
 
 
+@in_one_snapshot
 def search_text(
     project: Project,
     text: str,
@@ -77,17 +81,44 @@ def search_text(
     if not text.strip():
         raise InvalidInput("Type some words to search for.")
     ids, X, vector_set = load_project_vectors(project, model)
-    if not find_spec(vector_set.model).has_text:
+    if not _reads_text(vector_set.model):
         raise InvalidInput(
-            f"The model {vector_set.model} cannot read text; compute vectors with a CLIP model "
-            "(see `corpuscope models`) to search by text."
+            f"The model {vector_set.model} cannot read text; compute vectors with a model that "
+            "does (CLIP, SigLIP: see `corpuscope models`) to search by text."
         )
-    embedder = get_embedder(vector_set.model)
-    if embedder.version != vector_set.version:
-        raise InvalidInput(
-            f"The vectors were made by another version of {vector_set.model}; "
-            "recompute them with `corpuscope vectors` to search by text."
-        )
-    query = embedder.embed_text([text.strip()])[0]
+    query = embedder_for(vector_set).embed_text([text.strip()])[0]
     ranking = compute_text_search(X, query, top_n=limit, offset=offset, min_score=min_score)
     return _matches(ids, ranking)
+
+
+def search_image(
+    project: Project,
+    data: bytes,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    min_score: float | None = None,
+    model: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> list[Match]:
+    """The project's images ranked by similarity to an image file given as bytes.
+
+    The image is embedded in memory with the model of the project's vectors and never stored.
+    """
+    _check_window(limit, offset)
+    ids, X, vector_set = load_project_vectors(project, model)
+    embedder = embedder_for(vector_set)
+    try:
+        pixels = prepare_bytes(data, embedder.preprocessing, max_pixels=max_pixels)
+    except BadImage as error:
+        raise InvalidInput(f"This file cannot be used as an image: {error}.") from None
+    query = embedder.embed_batch(pixels[np.newaxis])
+    ranking = compute_similar(X, query, top_n=limit, offset=offset, min_score=min_score)
+    return _matches(ids, ranking)
+
+
+def _reads_text(model: str) -> bool:
+    try:
+        return find_model(model).has_text
+    except InvalidInput:  # a model no longer installed
+        return False

@@ -7,6 +7,8 @@ unassigned group.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from collections.abc import Sequence
 
@@ -17,11 +19,13 @@ from corpuscope.analysis.tag_assignment import compute_tag_assignment
 from corpuscope.errors import InvalidInput
 from corpuscope.services.clustering import record_run, resolve_input
 from corpuscope.services.models import get_embedder
+from corpuscope.services.progress import Report, report_stage
 from corpuscope.services.runs import RunView
 from corpuscope.store import tags as tagstore
 from corpuscope.store.db import Project
-from corpuscope.store.properties import load_property
+from corpuscope.store.properties import Property, load_property
 from corpuscope.store.runs import NewGroup
+from corpuscope.store.tags import Tag
 from corpuscope.store.values import list_images_with_tags
 
 DEFAULT_MIN_SIMILARITY = 0.5
@@ -35,15 +39,16 @@ def run_by_tags(
     text_weight: float = 0.5,
     image_ids: Sequence[int] | None = None,
     model: str | None = None,
+    report: Report | None = None,
+    cancel: threading.Event | None = None,
 ) -> RunView:
-    """Attach every image (or ``image_ids``) to its nearest tag of a tag property."""
+    """Attach every image (or ``image_ids``) to its nearest tag of a tag property.
+
+    ``report`` hears of each stage; ``cancel`` set between stages raises ``Cancelled``.
+    """
+    report_stage(report, cancel, 0, 3, "loading vectors")
     conn = project.read()
-    prop = load_property(conn, property_ref)
-    if not prop.is_tags:
-        raise InvalidInput(f"{prop.name!r} is not a tag property; choose one with tags.")
-    tags = tagstore.list_tags(conn, prop.id)
-    if not tags:
-        raise InvalidInput(f"The property {prop.name!r} has no tags yet.")
+    prop, tags = load_tag_property(conn, property_ref)
     data = resolve_input(project, model=model, image_ids=image_ids)
     tagged = [
         np.flatnonzero(np.isin(data.ids, list_images_with_tags(conn, prop, [tag.id])))
@@ -55,6 +60,7 @@ def run_by_tags(
             f"No image carries a tag of {prop.name!r} yet, and the model cannot read tag names: "
             "tag a few images first."
         )
+    report_stage(report, cancel, 1, 3, f"assigning {len(data.ids):,} images to tags")
     started = time.perf_counter()
     result = compute_tag_assignment(
         data.X,
@@ -64,6 +70,7 @@ def run_by_tags(
         min_similarity=min_similarity,
     )
     seconds = time.perf_counter() - started
+    report_stage(report, cancel, 2, 3, "saving the groups")
     groups = [
         NewGroup(
             "cluster",
@@ -88,6 +95,19 @@ def run_by_tags(
         )
     params = {"property": prop.id, "min_similarity": min_similarity, "text": text is not None}
     return record_run(project, "by_tags", params, None, data, groups, seconds)
+
+
+def load_tag_property(
+    conn: sqlite3.Connection, property_ref: int | str
+) -> tuple[Property, list[Tag]]:
+    """A tag property and its tags, refused when it is not a tag property or has no tags."""
+    prop = load_property(conn, property_ref)
+    if not prop.is_tags:
+        raise InvalidInput(f"{prop.name!r} is not a tag property; choose one with tags.")
+    tags = tagstore.list_tags(conn, prop.id)
+    if not tags:
+        raise InvalidInput(f"The property {prop.name!r} has no tags yet.")
+    return prop, tags
 
 
 def _score(X: np.ndarray, rows: np.ndarray) -> float:

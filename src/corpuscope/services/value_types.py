@@ -55,10 +55,12 @@ def _number(raw: object) -> float:
         raise InvalidInput("A number value must be a number, not true/false.")
     try:
         number = float(raw) if isinstance(raw, int | float | str) else math.nan
+    except OverflowError:  # an integer past 1.8e308
+        raise InvalidInput("The number is too large (the largest is about 1.8e308).") from None
     except ValueError:
-        raise InvalidInput(f"{raw!r} is not a number.") from None
+        raise InvalidInput(f"{str(raw)[:50]!r} is not a number.") from None
     if not math.isfinite(number):
-        raise InvalidInput(f"{raw!r} is not a finite number.")
+        raise InvalidInput(f"{str(raw)[:50]!r} is not a finite number.")
     return number
 
 

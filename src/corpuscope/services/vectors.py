@@ -21,12 +21,13 @@ import numpy.typing as npt
 from corpuscope.embed.base import Embedder
 from corpuscope.embed.pipeline import EmbeddedBatch, ModelPicture, embed_files
 from corpuscope.embed.ray_pipeline import RayOptions, embed_on_ray
-from corpuscope.embed.registry import DEFAULT_MODEL, load_embedder
+from corpuscope.embed.registry import load_embedder
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.model_picture import fits, model_picture_path
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
+from corpuscope.services.models import project_model
 from corpuscope.store import vectors as vecstore
-from corpuscope.store.db import Project
+from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.files import list_export_rows
 from corpuscope.store.vectors import VectorSet
 
@@ -65,7 +66,8 @@ def run_vectors(
 ) -> VectorSummary:
     """Compute the vectors a model still lacks in this project (resumable, cancellable)."""
     options = options or VectorOptions()
-    embedder = embedder or load_embedder(options.model, models_dir=options.models_dir)
+    name = options.model or project_model(project)
+    embedder = embedder or load_embedder(name, models_dir=options.models_dir)
     with project.write() as conn:
         vector_set = vecstore.save_vector_set(
             conn,
@@ -150,12 +152,16 @@ def _count(project: Project, vector_set: VectorSet) -> int:
     return 0
 
 
+@in_one_snapshot
 def load_project_vectors(
     project: Project, model: str | None = None, *, image_ids: Sequence[int] | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], VectorSet]:
-    """``(ids (n,), X (n, d) float32, set)`` for every image with a vector, or for ``image_ids``."""
+    """``(ids (n,), X (n, d) float32, set)`` for every image with a vector, or for ``image_ids``.
+
+    ``model`` None: the project's model (services/models.py says which).
+    """
     conn = project.read()
-    vector_set = vecstore.load_vector_set(conn, model or DEFAULT_MODEL)
+    vector_set = vecstore.load_vector_set(conn, model or project_model(project))
     ids, X = vecstore.load_vectors(conn, vector_set, project.cache_dir)
     if image_ids is None:
         return ids, X, vector_set
@@ -164,13 +170,31 @@ def load_project_vectors(
     positions = np.clip(positions, 0, max(len(ids) - 1, 0))
     present = (len(ids) > 0) & (ids[positions] == wanted) if len(ids) else np.zeros(0, bool)
     if not np.all(present):
-        missing = wanted[~present][:5].tolist()
-        raise NotFound(
-            f"Images {missing} have no {vector_set.model} vectors yet; run `corpuscope vectors` first."
-        )
+        raise _without_vectors(wanted[~present][:5].tolist(), vector_set)
     return ids[positions], X[positions], vector_set
 
 
+def check_vectors_exist(
+    project: Project, model: str | None = None, *, image_ids: Sequence[int] | None = None
+) -> VectorSet:
+    """The model's vector set, refused (``NotFound``) when it lacks some of ``image_ids``: the
+    checks of :func:`load_project_vectors` without loading any vector."""
+    conn = project.read()
+    vector_set = vecstore.load_vector_set(conn, model or project_model(project))
+    if image_ids is not None:
+        missing = vecstore.list_ids_without_vectors(conn, vector_set.id, image_ids)
+        if missing:
+            raise _without_vectors(missing, vector_set)
+    return vector_set
+
+
+def _without_vectors(missing: list[int], vector_set: VectorSet) -> NotFound:
+    return NotFound(
+        f"Images {missing} have no {vector_set.model} vectors yet; run `corpuscope vectors` first."
+    )
+
+
+@in_one_snapshot
 def export_vectors(project: Project, path: Path, *, model: str | None = None) -> int:
     """Write ``vectors``, ``image_ids`` and ``paths`` (one relative path per image) to an .npz."""
     if path.suffix != ".npz":

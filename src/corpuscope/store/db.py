@@ -3,20 +3,36 @@
 One writer connection (every write transaction starts with ``BEGIN IMMEDIATE``), separate
 reader connections (one per thread), WAL journal, foreign keys on. Opening a project applies
 the named migrations it lacks; a project made by a newer corpuscope is refused.
+
+A reader connection is in autocommit mode: each query sees the latest commit. A service that
+reads several tables to build one answer reads them in one snapshot instead
+(:meth:`Project.snapshot`, or the :func:`in_one_snapshot` decorator), so that a write committed
+in between (a merge, an undo) never shows half of itself (a value whose tag is not listed).
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from corpuscope.errors import ProjectError
-from corpuscope.store.migrations import apply_migrations, check_migrations
+from corpuscope.store.migrations import (
+    apply_migrations,
+    check_migrations,
+    is_corpuscope_database,
+)
 
+P = ParamSpec("P")
+R = TypeVar("R")
 DB_NAME = "project.db"
+#: How long a query waits for a lock another process holds before "database is locked"
+#: (which the web app answers with 503 and Retry-After).
+BUSY_TIMEOUT_S = 30.0
 THUMBS_DIR = "thumbnails"
 CACHE_DIR = "cache"
 
@@ -26,9 +42,11 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        conn = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
+        )
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -82,6 +100,22 @@ class Project:
                 self._readers.append(conn)
         return conn
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """This thread's reader inside one read transaction: every query in the block (and in
+        the functions it calls through :meth:`read`) sees the same committed state, whatever
+        writers commit meanwhile. Nested use joins the outer snapshot."""
+        conn = self.read()
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")  # read only: this just ends the snapshot
+
     def close(self) -> None:
         with self._readers_lock:
             for conn in self._readers:
@@ -96,6 +130,19 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def in_one_snapshot(
+    function: Callable[Concatenate[Project, P], R],
+) -> Callable[Concatenate[Project, P], R]:
+    """Run a read-only service (its first argument the project) in one snapshot."""
+
+    @functools.wraps(function)
+    def wrapper(project: Project, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with project.snapshot():
+            return function(project, *args, **kwargs)
+
+    return wrapper
 
 
 def is_project(root: Path) -> bool:
@@ -127,6 +174,11 @@ def _open(root: Path) -> Project:
     if db_path.exists():
         probe = _connect(db_path)
         try:
+            if not is_corpuscope_database(probe):
+                raise ProjectError(
+                    f"{db_path} was made by another program, not by corpuscope; choose another "
+                    "folder for the project (corpuscope leaves that database alone)."
+                )
             check_migrations(probe)
         except sqlite3.DatabaseError:
             raise ProjectError(f"{db_path} is not a readable SQLite database.") from None

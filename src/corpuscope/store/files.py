@@ -2,6 +2,10 @@
 
 An image is never deleted: a vanished file is marked ``missing`` and keeps its annotations, and
 a file that reappears elsewhere with the same bytes takes the missing row over (a move).
+
+A file's relative path is stored as its bytes (``path_bytes``, to open it again) and its shown
+text (``path``, the key within the folder; see :mod:`corpuscope.filenames`). Callers hand in
+and get back paths as ``os.fsdecode`` strings, which hold any bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpuscope.filenames import format_name, name_bytes, name_text
 from corpuscope.ingest.records import FileRecord, ImageRecord
 from corpuscope.store.folders import Folder
 
@@ -26,10 +31,11 @@ class SavedBatch:
 
 
 def load_file_states(conn: sqlite3.Connection, folder_id: int) -> dict[str, FileState]:
+    """Relative path (an ``os.fsdecode`` string) -> (size, mtime_ns, status) in one folder."""
     rows = conn.execute(
-        "SELECT path, size, mtime_ns, status FROM files WHERE folder_id = ?", (folder_id,)
+        "SELECT path_bytes, size, mtime_ns, status FROM files WHERE folder_id = ?", (folder_id,)
     )
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+    return {name_text(row[0]): (row[1], row[2], row[3]) for row in rows}
 
 
 def save_file_records(
@@ -45,23 +51,26 @@ def save_file_records(
         image_id = _save_image(conn, record.image) if record.image else None
         status = "ok" if image_id is not None else "error"
         errors += status == "error"
+        raw = name_bytes(record.rel_path)
+        names = (format_name(raw), raw)
         values = (record.size, record.mtime_ns, record.sha1, image_id, status, record.error)
         row = conn.execute(
-            "SELECT id FROM files WHERE folder_id = ? AND path = ?", (folder.id, record.rel_path)
+            "SELECT id FROM files WHERE folder_id = ? AND path = ?", (folder.id, names[0])
         ).fetchone()
         if row is not None:
-            _update_file(conn, row[0], folder.id, record.rel_path, values)
+            _update_file(conn, row[0], folder.id, names, values)
             updated += 1
             continue
         moved_id = _find_moved(conn, record.sha1, exists) if image_id is not None else None
         if moved_id is not None:
-            _update_file(conn, moved_id, folder.id, record.rel_path, values)
+            _update_file(conn, moved_id, folder.id, names, values)
             moved += 1
             continue
         conn.execute(
-            """INSERT INTO files (folder_id, path, size, mtime_ns, sha1, image_id, status, error)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (folder.id, record.rel_path, *values),
+            """INSERT INTO files (folder_id, path, path_bytes, size, mtime_ns, sha1, image_id,
+                                  status, error)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (folder.id, *names, *values),
         )
         added += 1
     return SavedBatch(added, updated, moved, errors)
@@ -82,15 +91,16 @@ def _update_file(
     conn: sqlite3.Connection,
     file_id: int,
     folder_id: int,
-    rel_path: str,
+    names: tuple[str, bytes],
     values: tuple[object, ...],
 ) -> None:
     conn.execute(
-        """UPDATE files SET folder_id = ?, path = ?, size = ?, mtime_ns = ?, sha1 = ?,
+        """UPDATE files SET folder_id = ?, path = ?, path_bytes = ?, size = ?, mtime_ns = ?,
+               sha1 = ?,
                image_id = COALESCE(?, image_id), status = ?, error = ?,
                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
            WHERE id = ?""",
-        (folder_id, rel_path, *values, file_id),
+        (folder_id, *names, *values, file_id),
     )
 
 
@@ -99,14 +109,14 @@ def _find_moved(
 ) -> int | None:
     """A file row with the same bytes whose own path no longer exists on disk."""
     rows = conn.execute(
-        """SELECT files.id, folders.path, files.path FROM files
+        """SELECT files.id, folders.path_bytes, files.path_bytes FROM files
            JOIN folders ON folders.id = files.folder_id
            WHERE files.sha1 = ? AND files.status IN ('ok', 'missing')
            ORDER BY files.status = 'missing' DESC, files.id""",
         (sha1,),
     ).fetchall()
     for file_id, folder_path, rel_path in rows:
-        if not exists(Path(folder_path) / rel_path):
+        if not exists(Path(name_text(folder_path)) / name_text(rel_path)):
             return int(file_id)
     return None
 
@@ -115,7 +125,9 @@ def mark_missing(conn: sqlite3.Connection, folder_id: int, seen: Iterable[str]) 
     """After a complete scan, mark the folder's files that were not seen as missing."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS seen_paths (path TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM seen_paths")
-    conn.executemany("INSERT OR IGNORE INTO seen_paths VALUES (?)", ((path,) for path in seen))
+    conn.executemany(
+        "INSERT OR IGNORE INTO seen_paths VALUES (?)", ((format_name(path),) for path in seen)
+    )
     cursor = conn.execute(
         """UPDATE files SET status = 'missing', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
            WHERE folder_id = ? AND status != 'missing'

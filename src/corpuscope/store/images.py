@@ -11,9 +11,11 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from corpuscope.errors import NotFound
+from corpuscope.filenames import name_text
 from corpuscope.store.properties import Property
 from corpuscope.store.values import Scalar
 
@@ -69,6 +71,9 @@ class ImageRow:
 
 @dataclass(frozen=True)
 class ImageFile:
+    """``folder`` and ``path`` are shown names (:mod:`corpuscope.filenames`); ``location`` opens
+    the file."""
+
     id: int
     folder_id: int
     folder: str
@@ -77,6 +82,7 @@ class ImageFile:
     status: str
     error: str | None
     updated_at: str
+    location: Path
 
 
 @dataclass(frozen=True)
@@ -140,12 +146,12 @@ def _condition_sql(cond: Condition) -> tuple[str, list[object]]:
         if cond.op in ("empty", "not_empty"):
             sql = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT id FROM tags WHERE property_id = ?)')})"
             return (f"NOT {sql}" if negate else sql), [prop.id]
-        one = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT value FROM json_each(?))')})"
-        params: list[object] = [_ids_json(tags) for tags in cond.tag_sets]
         if cond.op == "all":
-            return "(" + " AND ".join([one] * len(params) or ["1"]) + ")", params
-        joined = "(" + " OR ".join([one] * len(params) or ["0"]) + ")"
-        return (f"NOT {joined}" if negate else joined), params
+            return _all_tags_sql(prop, cond.tag_sets)
+        # any / none: one set of every tag named (a thousand tags stay one shallow expression)
+        union = sorted({tag for tags in cond.tag_sets for tag in tags})
+        sql = f"images.id IN ({_owners(prop, 'tag_id IN (SELECT value FROM json_each(?))')})"
+        return (f"NOT {sql}" if negate else sql), [_ids_json(union)]
     if cond.op in ("empty", "not_empty"):
         sql = f"images.id IN ({_owners(prop, '1')})"
         return (f"NOT {sql}" if negate else sql), [prop.id]
@@ -155,6 +161,29 @@ def _condition_sql(cond: Condition) -> tuple[str, list[object]]:
     operator = _COMPARE["eq" if cond.op == "ne" else cond.op]
     sql = f"images.id IN ({_owners(prop, f'value {operator} ?')})"
     return (f"NOT {sql}" if negate else sql), [prop.id, cond.value]
+
+
+def _all_tags_sql(prop: Property, tag_sets: Sequence[Sequence[int]]) -> tuple[str, list[object]]:
+    """Images holding a tag of every set: ``(tag, set number)`` pairs joined to the image's
+    tags, counted per image (one expression, whatever the number of sets)."""
+    if not tag_sets:
+        return "1", []
+    pairs = json.dumps([[int(tag), number] for number, tags in enumerate(tag_sets) for tag in tags])
+    wanted = (
+        "(SELECT json_extract(value, '$[0]') AS tag, json_extract(value, '$[1]') AS number "
+        "FROM json_each(?))"
+    )
+    if prop.mode == "image":
+        owners = f"SELECT t.image_id FROM image_tags t JOIN {wanted} w ON w.tag = t.tag_id"
+        image = "t.image_id"
+    else:
+        owners = (
+            "SELECT f.image_id FROM file_tags t JOIN files f ON f.id = t.file_id "
+            f"JOIN {wanted} w ON w.tag = t.tag_id WHERE f.image_id IS NOT NULL"
+        )
+        image = "f.image_id"
+    sql = f"images.id IN ({owners} GROUP BY {image} HAVING COUNT(DISTINCT w.number) = ?)"
+    return sql, [pairs, len(tag_sets)]
 
 
 def filter_sql(flt: ImageFilter) -> tuple[str, list[object]]:
@@ -281,12 +310,18 @@ def list_image_files(conn: sqlite3.Connection, image_id: int) -> list[ImageFile]
     """Every file (instance) of an image, ok ones first."""
     rows = conn.execute(
         """SELECT files.id, files.folder_id, folders.path, files.path, files.size, files.status,
-                  files.error, files.updated_at
+                  files.error, files.updated_at, folders.path_bytes, files.path_bytes
            FROM files JOIN folders ON folders.id = files.folder_id
            WHERE files.image_id = ? ORDER BY files.status = 'ok' DESC, files.id""",
         (image_id,),
     )
-    return [ImageFile(*row) for row in rows]
+    return [
+        ImageFile(
+            *(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]),
+            location=Path(name_text(row[8])) / name_text(row[9]),
+        )
+        for row in rows
+    ]
 
 
 def list_memberships(conn: sqlite3.Connection, image_id: int) -> list[Membership]:

@@ -8,9 +8,13 @@ is refused rather than risked.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from corpuscope.errors import ProjectError
+from corpuscope.filenames import format_name
 
+#: A migration step: an SQL statement, or a function of the connection where SQL cannot say it.
+Step = str | Callable[[sqlite3.Connection], None]
 NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
 FOUNDATION = (
@@ -199,13 +203,88 @@ FINGERPRINT_V2 = ("UPDATE images SET fingerprint = NULL",)
 # A cancel asked for by a process that does not run the queue, for the one that does.
 TASK_CANCEL_REQUESTS = ("ALTER TABLE tasks ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",)
 
-MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+
+def _show_names_again(conn: sqlite3.Connection) -> None:
+    """Give the names the shown form of corpuscope.filenames (control characters and
+    escape-like backslashes written as escapes), in two passes so that no intermediate
+    state repeats a name (a placeholder holds a NUL, which no file name can)."""
+    controls = "char(" + ", ".join(str(code) for code in (*range(1, 32), 127)) + ")"
+    for table in ("folders", "files"):
+        rows = conn.execute(
+            f"SELECT id, path_bytes FROM {table} "
+            f"WHERE instr(path, char(92)) > 0 OR path GLOB '*[' || {controls} || ']*'"
+        ).fetchall()
+        changed = [(format_name(raw), id_) for id_, raw in rows]
+        conn.executemany(
+            f"UPDATE {table} SET path = char(0) || id WHERE id = ?", [(id_,) for _, id_ in changed]
+        )
+        conn.executemany(f"UPDATE {table} SET path = ? WHERE id = ?", changed)
+
+
+# Folder and file names as the file system's bytes (``path_bytes``) beside the shown text
+# (``path``, still the key): see corpuscope.filenames. Names stored before are UTF-8 text, so
+# their bytes are their text's. A row inserted without bytes gets its text's (a trigger).
+NAMES_AS_BYTES: tuple[Step, ...] = (
+    "ALTER TABLE folders ADD COLUMN path_bytes BLOB",
+    "ALTER TABLE files ADD COLUMN path_bytes BLOB",
+    "UPDATE folders SET path_bytes = CAST(path AS BLOB)",
+    "UPDATE files SET path_bytes = CAST(path AS BLOB)",
+    _show_names_again,
+    """CREATE TRIGGER folders_path_bytes AFTER INSERT ON folders WHEN NEW.path_bytes IS NULL
+       BEGIN UPDATE folders SET path_bytes = CAST(NEW.path AS BLOB) WHERE id = NEW.id; END""",
+    """CREATE TRIGGER files_path_bytes AFTER INSERT ON files WHEN NEW.path_bytes IS NULL
+       BEGIN UPDATE files SET path_bytes = CAST(NEW.path AS BLOB) WHERE id = NEW.id; END""",
+)
+#: Marks the database file as corpuscope's (``PRAGMA application_id``, "CPSC" in the header), so
+#: that a ``project.db`` made by another program is never taken for a project and changed.
+APPLICATION_ID = 0x43505343
+APPLICATION_MARK = (f"PRAGMA application_id = {APPLICATION_ID}",)
+
+# The stored fingerprint gained the finer picture of near-duplicates (32 x 32 luma after the
+# 385-value layout). Old fingerprints are dropped; the duplicates service computes the missing
+# ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_DETAIL = ("UPDATE images SET fingerprint = NULL",)
+
+# The nested levels of an automatic run (finest first), to show it finer or coarser without
+# computing the graph again: the run's image ids once, then one int32 label per image and level
+# (-1 = outliers); each group remembers the level it was cut from.
+RUN_LEVELS = (
+    "ALTER TABLE run_groups ADD COLUMN level INTEGER",
+    """CREATE TABLE run_hierarchies (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        image_ids BLOB NOT NULL,
+        chosen INTEGER NOT NULL
+    )""",
+    """CREATE TABLE run_levels (
+        run_id INTEGER NOT NULL REFERENCES run_hierarchies(run_id) ON DELETE CASCADE,
+        level INTEGER NOT NULL,
+        labels BLOB NOT NULL,
+        PRIMARY KEY (run_id, level)
+    ) WITHOUT ROWID""",
+)
+
+# The model a project works with (clustering, map, similar images, recommendations, search):
+# one row at most; without it the project uses the default model (services/models.py).
+MODEL_CHOICE = (
+    f"""CREATE TABLE model_choice (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        model TEXT NOT NULL,
+        chosen_at TEXT NOT NULL DEFAULT {NOW}
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
     ("0003_runs", RUNS),
     ("0004_tasks", TASKS),
     ("0005_fingerprint_v2", FINGERPRINT_V2),
     ("0006_task_cancel_requests", TASK_CANCEL_REQUESTS),
+    ("0007_names_as_bytes", NAMES_AS_BYTES),
+    ("0008_application_id", APPLICATION_MARK),
+    ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
+    ("0010_run_levels", RUN_LEVELS),
+    ("0011_model_choice", MODEL_CHOICE),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -225,6 +304,16 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     if exists is None:
         return []
     return [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def is_corpuscope_database(conn: sqlite3.Connection) -> bool:
+    """Whether corpuscope made this database: marked as its own, made before the mark existed
+    (it records corpuscope's first migration), or still empty (a project being created)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return True
+    if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+        return True
+    return MIGRATIONS[0][0] in applied_migrations(conn)
 
 
 def check_migrations(conn: sqlite3.Connection) -> None:
@@ -247,7 +336,10 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
         if name in done:
             continue
         for statement in statements:
-            conn.execute(statement)
+            if callable(statement):
+                statement(conn)
+            else:
+                conn.execute(statement)
         conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
         applied.append(name)
     return applied

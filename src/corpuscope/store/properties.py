@@ -72,7 +72,10 @@ def find_property(conn: sqlite3.Connection, name: str) -> Property | None:
 def load_property(conn: sqlite3.Connection, ref: int | str) -> Property:
     """A property by id, or by name (case-insensitive)."""
     if isinstance(ref, int):
-        row = conn.execute("SELECT * FROM properties WHERE id = ?", (ref,)).fetchone()
+        try:
+            row = conn.execute("SELECT * FROM properties WHERE id = ?", (ref,)).fetchone()
+        except OverflowError:  # past SQLite's integers: no such property
+            row = None
         if row is not None:
             return _property(row)
         raise NotFound(f"There is no property with id {ref}.")

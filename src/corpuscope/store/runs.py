@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from corpuscope.errors import NotFound
+
+_GROUP_COLUMNS = "id, run_id, rank, kind, name, score, stability, similarity, size, level"
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,17 @@ class NewGroup:
     name: str | None = None
     stability: float | None = None
     similarity: float | None = None  # lowest pairwise similarity inside (near-duplicates)
+    level: int | None = None  # the level of the run's hierarchy it was cut from
+
+
+@dataclass(frozen=True)
+class RunLevels:
+    """Nested partitions of a run's images: ``labels[l][i]`` is the group of ``image_ids[i]``
+    at level ``l`` (0 = finest; -1 = outliers); ``chosen``: the automatic answer's level."""
+
+    image_ids: npt.NDArray[np.int64]
+    labels: tuple[npt.NDArray[np.int64], ...]
+    chosen: int
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ class NewRun:
     groups: Sequence[NewGroup]
     parent_run_id: int | None = None
     parent_group_id: int | None = None
+    levels: RunLevels | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,7 @@ class GroupRecord:
     stability: float | None
     similarity: float | None
     size: int
+    level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,9 +110,19 @@ def save_run(conn: sqlite3.Connection, run: NewRun) -> int:
     ).fetchone()
     run_id = int(row[0])
     for rank, group in enumerate(run.groups):
-        group_id = conn.execute(
-            """INSERT INTO run_groups (run_id, rank, kind, name, score, stability, similarity, size)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        save_group(conn, run_id, rank, group)
+    if run.levels is not None:
+        save_levels(conn, run_id, run.levels)
+    return run_id
+
+
+def save_group(conn: sqlite3.Connection, run_id: int, rank: int, group: NewGroup) -> int:
+    """Store one group of a run with its members; return its id."""
+    group_id = int(
+        conn.execute(
+            """INSERT INTO run_groups
+                   (run_id, rank, kind, name, score, stability, similarity, size, level)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (
                 run_id,
                 rank,
@@ -104,18 +132,20 @@ def save_run(conn: sqlite3.Connection, run: NewRun) -> int:
                 group.stability,
                 group.similarity,
                 len(group.members),
+                group.level,
             ),
         ).fetchone()[0]
-        conn.executemany(
-            "INSERT INTO run_members (group_id, image_id, rank, score) VALUES (?, ?, ?, ?)",
-            (
-                (group_id, int(image_id), position, float(score))
-                for position, (image_id, score) in enumerate(
-                    zip(group.members, group.member_scores, strict=True)
-                )
-            ),
-        )
-    return run_id
+    )
+    conn.executemany(
+        "INSERT INTO run_members (group_id, image_id, rank, score) VALUES (?, ?, ?, ?)",
+        (
+            (group_id, int(image_id), position, float(score))
+            for position, (image_id, score) in enumerate(
+                zip(group.members, group.member_scores, strict=True)
+            )
+        ),
+    )
+    return group_id
 
 
 def _run(row: sqlite3.Row, groups: tuple[GroupRecord, ...] = ()) -> RunRecord:
@@ -143,8 +173,7 @@ def load_run(conn: sqlite3.Connection, run_id: int) -> RunRecord:
     groups = tuple(
         GroupRecord(*tuple(g))
         for g in conn.execute(
-            "SELECT id, run_id, rank, kind, name, score, stability, similarity, size FROM run_groups "
-            "WHERE run_id = ? ORDER BY rank",
+            f"SELECT {_GROUP_COLUMNS} FROM run_groups WHERE run_id = ? ORDER BY rank",
             (run_id,),
         )
     )
@@ -163,8 +192,7 @@ def list_child_runs(conn: sqlite3.Connection, run_id: int) -> list[RunRecord]:
 
 def load_group(conn: sqlite3.Connection, group_id: int) -> GroupRecord:
     row = conn.execute(
-        "SELECT id, run_id, rank, kind, name, score, stability, similarity, size FROM run_groups "
-        "WHERE id = ?",
+        f"SELECT {_GROUP_COLUMNS} FROM run_groups WHERE id = ?",
         (group_id,),
     ).fetchone()
     if row is None:
@@ -184,6 +212,10 @@ def delete_run(conn: sqlite3.Connection, run_id: int) -> None:
     """Discard a run and every run nested under it."""
     load_run(conn, run_id)
     conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+
+def save_run_params(conn: sqlite3.Connection, run_id: int, params: dict[str, Any]) -> None:
+    conn.execute("UPDATE runs SET params = ? WHERE id = ?", (json.dumps(params), run_id))
 
 
 def rename_group(conn: sqlite3.Connection, group_id: int, name: str | None) -> None:
@@ -248,3 +280,58 @@ def move_members(
            WHERE run_id = ? OR run_id IN (SELECT value FROM json_each(?))""",
         (group.run_id, json.dumps(nested)),
     )
+
+
+def save_levels(conn: sqlite3.Connection, run_id: int, levels: RunLevels) -> None:
+    """Keep a run's nested levels (replacing any it had)."""
+    conn.execute("DELETE FROM run_hierarchies WHERE run_id = ?", (run_id,))
+    conn.execute(
+        "INSERT INTO run_hierarchies (run_id, image_ids, chosen) VALUES (?, ?, ?)",
+        (run_id, levels.image_ids.astype("<i8").tobytes(), levels.chosen),
+    )
+    conn.executemany(
+        "INSERT INTO run_levels (run_id, level, labels) VALUES (?, ?, ?)",
+        (
+            (run_id, level, labels.astype("<i4").tobytes())
+            for level, labels in enumerate(levels.labels)
+        ),
+    )
+
+
+def load_levels(conn: sqlite3.Connection, run_id: int) -> RunLevels | None:
+    """A run's nested levels, or None when it has none (k-means, duplicates, older runs)."""
+    head = conn.execute(
+        "SELECT image_ids, chosen FROM run_hierarchies WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    if head is None:
+        return None
+    rows = conn.execute(
+        "SELECT labels FROM run_levels WHERE run_id = ? ORDER BY level", (run_id,)
+    ).fetchall()
+    return RunLevels(
+        np.frombuffer(head[0], dtype="<i8").astype(np.int64),
+        tuple(np.frombuffer(row[0], dtype="<i4").astype(np.int64) for row in rows),
+        int(head[1]),
+    )
+
+
+def replace_groups(
+    conn: sqlite3.Connection,
+    run_id: int,
+    *,
+    removed: Sequence[int],
+    added: Sequence[tuple[int, NewGroup]],
+    kept: Sequence[tuple[int, int, int | None]] = (),
+) -> None:
+    """Take groups out of a run (with the runs nested under them), add ``(rank, group)`` and
+    give kept groups ``(group id, rank, level)``."""
+    conn.executemany(
+        "DELETE FROM run_groups WHERE id = ? AND run_id = ?",
+        ((group_id, run_id) for group_id in removed),
+    )
+    conn.executemany(
+        "UPDATE run_groups SET rank = ?, level = ? WHERE id = ? AND run_id = ?",
+        ((rank, level, group_id, run_id) for group_id, rank, level in kept),
+    )
+    for rank, group in added:
+        save_group(conn, run_id, rank, group)

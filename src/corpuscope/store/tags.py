@@ -67,7 +67,10 @@ def find_tag(conn: sqlite3.Connection, property_id: int, name: str) -> Tag | Non
 
 
 def load_tag(conn: sqlite3.Connection, tag_id: int) -> Tag:
-    row = conn.execute("SELECT * FROM tags WHERE id = ?", (tag_id,)).fetchone()
+    try:
+        row = conn.execute("SELECT * FROM tags WHERE id = ?", (tag_id,)).fetchone()
+    except OverflowError:  # past SQLite's integers: no such tag
+        row = None
     if row is None:
         raise NotFound(f"There is no tag with id {tag_id}.")
     parents = conn.execute(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -94,8 +95,23 @@ def list_tasks(
     return [_task(row) for row in rows]
 
 
-def next_queued_task(conn: sqlite3.Connection) -> TaskRecord | None:
-    row = conn.execute("SELECT * FROM tasks WHERE status = 'queued' ORDER BY id LIMIT 1").fetchone()
+def next_queued_task(
+    conn: sqlite3.Connection,
+    *,
+    kinds: Sequence[str] | None = None,
+    other_than: Sequence[str] = (),
+) -> TaskRecord | None:
+    """The oldest queued task (of ``kinds`` when given, and of none of ``other_than``)."""
+    where, args = ["status = 'queued'"], list[str]()
+    if kinds is not None:
+        where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+        args.extend(kinds)
+    if other_than:
+        where.append(f"kind NOT IN ({', '.join('?' * len(other_than))})")
+        args.extend(other_than)
+    row = conn.execute(
+        f"SELECT * FROM tasks WHERE {' AND '.join(where)} ORDER BY id LIMIT 1", args
+    ).fetchone()
     return None if row is None else _task(row)
 
 

@@ -7,7 +7,7 @@ contiguous ``(n, d)`` array in about a second instead of being read row by row.
 
 from __future__ import annotations
 
-import os
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from corpuscope.atomic import write_atomically
 from corpuscope.errors import NotFound
+from corpuscope.filenames import name_text
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,27 @@ def load_vector_set(conn: sqlite3.Connection, model: str) -> VectorSet:
     return found
 
 
+def find_newest_model(conn: sqlite3.Connection) -> str | None:
+    """The model whose vector set was created last, or None when there is none."""
+    row = conn.execute("SELECT model FROM vector_sets ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def load_chosen_model(conn: sqlite3.Connection) -> str | None:
+    """The model the project was told to work with, or None when it never was."""
+    row = conn.execute("SELECT model FROM model_choice WHERE id = 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def save_chosen_model(conn: sqlite3.Connection, model: str) -> None:
+    conn.execute(
+        """INSERT INTO model_choice (id, model) VALUES (1, ?)
+           ON CONFLICT (id) DO UPDATE SET model = excluded.model,
+               chosen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')""",
+        (model,),
+    )
+
+
 def list_vector_sets(conn: sqlite3.Connection) -> list[tuple[VectorSet, int]]:
     """Every set with its vector count."""
     rows = conn.execute(
@@ -107,9 +130,10 @@ def save_vectors(
 def list_images_without_vectors(
     conn: sqlite3.Connection, vector_set_id: int | None
 ) -> list[tuple[int, str, str, str]]:
-    """(image id, sha1, folder path, relative path of one ok file) for images still to embed."""
+    """(image id, sha1, folder path, relative path of one ok file) for images still to embed;
+    the paths open the files (``os.fsdecode`` strings of the stored bytes)."""
     rows = conn.execute(
-        """SELECT images.id, images.sha1, folders.path, files.path FROM images
+        """SELECT images.id, images.sha1, folders.path_bytes, files.path_bytes FROM images
            JOIN files ON files.id = (
                SELECT id FROM files WHERE image_id = images.id AND status = 'ok' ORDER BY id LIMIT 1)
            JOIN folders ON folders.id = files.folder_id
@@ -118,7 +142,20 @@ def list_images_without_vectors(
            ORDER BY images.id""",
         (vector_set_id, vector_set_id),
     )
-    return [tuple(row) for row in rows]
+    return [(row[0], row[1], name_text(row[2]), name_text(row[3])) for row in rows]
+
+
+def list_ids_without_vectors(
+    conn: sqlite3.Connection, vector_set_id: int, image_ids: Sequence[int], *, limit: int = 5
+) -> list[int]:
+    """Up to ``limit`` of ``image_ids`` that have no vector in the set (ascending)."""
+    rows = conn.execute(
+        """SELECT DISTINCT wanted.value FROM json_each(?) wanted
+           WHERE NOT EXISTS (SELECT 1 FROM vectors WHERE set_id = ? AND image_id = wanted.value)
+           ORDER BY wanted.value LIMIT ?""",
+        (json.dumps([int(i) for i in image_ids]), vector_set_id, limit),
+    )
+    return [int(row[0]) for row in rows]
 
 
 def list_vector_failures(conn: sqlite3.Connection, vector_set_id: int) -> list[tuple[int, str]]:
@@ -140,12 +177,30 @@ def load_vectors(
         "SELECT revision FROM vector_sets WHERE id = ?", (vector_set.id,)
     ).fetchone()[0]
     cached = _cache_paths(cache_dir, vector_set.id, revision) if cache_dir else None
-    if cached and cached[0].exists() and cached[1].exists():
-        # Memory-mapped: a million vectors "load" at once; pages are read as they are used.
-        return np.load(cached[0]), np.load(cached[1], mmap_mode="r")
+    if cached and (found := _load_cache(cached, vector_set.dim)) is not None:
+        return found
     ids, X = _read_vectors(conn, vector_set)
     if cached:
         _write_cache(cached, ids, X, cache_dir, vector_set.id)
+    return ids, X
+
+
+def _load_cache(
+    paths: tuple[Path, Path], dim: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
+    """The cached arrays if both files are there and whole (a damaged cache is made again).
+
+    ``X`` is memory-mapped: a million vectors "load" at once; pages are read as they are used.
+    """
+    if not (paths[0].exists() and paths[1].exists()):
+        return None
+    try:
+        ids = np.load(paths[0])
+        X = np.load(paths[1], mmap_mode="r")
+    except (OSError, ValueError, EOFError):
+        return None
+    if ids.dtype != np.int64 or X.dtype != np.float32 or X.shape != (len(ids), dim):
+        return None
     return ids, X
 
 
@@ -190,7 +245,5 @@ def _write_cache(
 
 
 def _save_array(path: Path, array: npt.NDArray[np.generic]) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as handle:
+    with write_atomically(path) as handle:
         np.save(handle, array)
-    os.replace(temporary, path)

@@ -60,7 +60,11 @@ ERRORS = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web app for ``settings``; projects open (and their tasks resume) at start-up."""
     settings = (settings or Settings()).checked()
-    hub = ProjectHub(RecentProjects(settings.recent_file), run_tasks=settings.run_tasks)
+    hub = ProjectHub(
+        RecentProjects(settings.recent_file),
+        run_tasks=settings.run_tasks,
+        start=settings.projects[0] if settings.projects else None,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

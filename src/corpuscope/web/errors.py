@@ -1,4 +1,9 @@
-"""Every error as JSON ``{"detail": "<one sentence>"}``: user errors 4xx, a bug 500."""
+"""Every error as JSON ``{"detail": "<one sentence>"}``: user errors 4xx, a bug 500.
+
+Besides the errors services raise on purpose, a few the database raises are nets with a
+sentence of their own: a database another process keeps locked (503 with ``Retry-After``), a
+full disk (507), a number past SQLite's integers or a query past its limits (422).
+"""
 
 from __future__ import annotations
 
@@ -71,6 +76,44 @@ async def _integrity_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
 
 
+#: Seconds a client should wait before trying again when the database is locked.
+RETRY_AFTER_S = 5
+
+
+async def _operational_error(request: Request, error: Exception) -> JSONResponse:
+    message = str(error).lower()
+    if "locked" in message or "busy" in message:
+        log.warning("database locked on %s %s: %s", request.method, request.url.path, error)
+        return JSONResponse(
+            {
+                "detail": "The project's database is busy with another program's work; "
+                "try again in a few seconds."
+            },
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    if "full" in message:
+        log.error("disk full on %s %s: %s", request.method, request.url.path, error)
+        return JSONResponse(
+            {"detail": "The disk holding the project is full; free some space and try again."},
+            status_code=507,
+        )
+    if "too large" in message or "too many" in message or "too big" in message:
+        return JSONResponse(
+            {"detail": "The request is too large for the database to answer; narrow it down."},
+            status_code=422,
+        )
+    return await _unexpected(request, error)
+
+
+async def _overflow(request: Request, error: Exception) -> JSONResponse:
+    log.warning("number out of range on %s %s: %s", request.method, request.url.path, error)
+    return JSONResponse(
+        {"detail": "A number in the request is too large; integers go up to 2^63 - 1."},
+        status_code=422,
+    )
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -84,4 +127,7 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(sqlite3.IntegrityError, _integrity_error)
+    app.add_exception_handler(sqlite3.OperationalError, _operational_error)
+    app.add_exception_handler(sqlite3.DataError, _operational_error)
+    app.add_exception_handler(OverflowError, _overflow)
     app.add_exception_handler(Exception, _unexpected)

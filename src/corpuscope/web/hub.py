@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpuscope.errors import InvalidInput, NotFound, ProjectError
+from corpuscope.services.task_kinds import KINDS
 from corpuscope.services.tasks import TaskRunner
 from corpuscope.store.db import Project, create_project, is_project, open_project
 from corpuscope.web.recent import RecentProjects
@@ -49,9 +50,14 @@ def check_project_path(text: str) -> Path:
 
 
 class ProjectHub:
-    def __init__(self, recent: RecentProjects, *, run_tasks: bool = True) -> None:
+    """``start``: the project the server was started with, opened first by the interface."""
+
+    def __init__(
+        self, recent: RecentProjects, *, run_tasks: bool = True, start: Path | None = None
+    ) -> None:
         self.recent = recent
         self.run_tasks = run_tasks
+        self.start = None if start is None else project_id(check_project_path(str(start)))
         self._open: dict[str, OpenProject] = {}
         self._lock = threading.RLock()
 
@@ -71,7 +77,7 @@ class ProjectHub:
                         f"Cannot create a project in {root}: {root.parent} does not exist."
                     )
                 project = create_project(root) if create else open_project(root)
-                runner = TaskRunner(project)
+                runner = TaskRunner(project, kinds=KINDS)
                 found = OpenProject(key, root, project, runner)
                 self._open[key] = found
                 if self.run_tasks:

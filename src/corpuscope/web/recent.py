@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from corpuscope.atomic import write_atomically
 
 MAX_RECENT = 20
 
@@ -48,8 +49,7 @@ class RecentProjects:
         data = [{"path": entry.path, "opened_at": entry.opened_at} for entry in entries]
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(data, indent=2), encoding="utf-8")
-            os.replace(temporary, self.file)
+            with write_atomically(self.file) as handle:
+                handle.write(json.dumps(data, indent=2).encode("utf-8"))
         except OSError:
             pass

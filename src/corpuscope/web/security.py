@@ -1,12 +1,16 @@
-"""The guard in front of every request: host names, cross-site writes, the token, body size.
+"""The guard in front of every request: host names, cross-site writes, the token, body size,
+and the headers every response carries.
 
 - ``Host`` must be one of the accepted names (when bound to localhost: the local names), so a
   web page cannot reach the API through DNS rebinding.
 - A write (POST, PUT, PATCH, DELETE) to ``/api`` carrying an ``Origin`` of another site is
   refused: there is no CORS, and a page elsewhere must not drive the API with the user's browser.
-- With a token, ``/api`` requests need ``Authorization: Bearer T`` or the cookie that
-  ``/?token=T`` sets (then redirects to the same page without the token in the address).
+- With a token (the default: on a shared machine "localhost" is every other account), ``/api``
+  requests need ``Authorization: Bearer T`` or the cookie that ``/?token=T`` sets (HttpOnly,
+  SameSite=Strict; the page is then reloaded without the token in its address).
 - Request bodies are read up to the limit and refused beyond it (413).
+- Every response says that it may not be framed, sniffed or referred from, and which sources
+  the page may use (:data:`SECURITY_HEADERS`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hmac
 import json
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,10 +26,43 @@ from corpuscope.web.settings import Settings
 
 COOKIE = "corpuscope_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: What the page may load: its own scripts, styles, images and workers only (the interface sets
+#: styles through the DOM, which the policy allows; images may come as blob: and data: URLs).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
 
 
-async def _reply(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps({"detail": detail}).encode()
+def cookie_name(port: int) -> str:
+    """The token cookie of the server on ``port`` (browsers share cookies between the ports of
+    one host: each server keeps its own)."""
+    return f"{COOKIE}_{port}"
+
+
+def local_path(path: str) -> str:
+    """``path`` as a path on this server: never ``//host`` or ``/\\host``, which browsers
+    read as another site (an open redirect)."""
+    return "/" + path.lstrip("/\\")
+
+
+async def _reply(
+    send: Send,
+    status: int,
+    detail: str,
+    headers: list[tuple[bytes, bytes]],
+    *,
+    code: str | None = None,
+) -> None:
+    """An error as the API answers one (``code``: for the interface to say it in its language)."""
+    body = json.dumps({"detail": detail, **({"code": code, "params": {}} if code else {})}).encode()
     start: Message = {
         "type": "http.response.start",
         "status": status,
@@ -51,6 +88,7 @@ class Guard:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.token = settings.token
+        self.cookie = cookie_name(settings.port)
         self.hosts = settings.host_names()
         self.max_body = settings.max_body_bytes
         self.origins = settings.extra_origins
@@ -59,6 +97,7 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        send = _with_security_headers(send)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         path: str = scope["path"]
         api = path == "/api" or path.startswith("/api/")
@@ -73,8 +112,12 @@ class Guard:
             if not api and await self._token_in_query(scope, send):
                 return
             if api and not self._authorized(headers):
-                detail = "This server needs its access token: open the link it printed at start."
-                await _reply(send, 401, detail, [(b"www-authenticate", b"Bearer")])
+                detail = (
+                    "This server needs its access token: open the link that `corpuscope serve` "
+                    "printed (it ends in ?token=...), or send Authorization: Bearer TOKEN."
+                )
+                bearer = [(b"www-authenticate", b"Bearer")]
+                await _reply(send, 401, detail, bearer, code="token.needed")
                 return
         if scope["method"] in UNSAFE:
             body = await self._read_body(receive, headers.get("content-length", ""))
@@ -103,7 +146,7 @@ class Guard:
                 cookie.load(headers["cookie"])
             except Exception:  # a malformed cookie header is just no token
                 return False
-            given = cookie[COOKIE].value if COOKIE in cookie else ""
+            given = cookie[self.cookie].value if self.cookie in cookie else ""
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     async def _token_in_query(self, scope: Scope, send: Send) -> bool:
@@ -117,8 +160,8 @@ class Guard:
             await _reply(send, 401, "This access token is not the server's.", [])
             return True
         rest = urlencode([(key, value) for key, value in query if key != "token"])
-        location = scope["path"] + (f"?{rest}" if rest else "")
-        cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
+        location = quote(local_path(scope["path"])) + (f"?{rest}" if rest else "")
+        cookie = f"{self.cookie}={self.token}; HttpOnly; SameSite=Strict; Path=/"
         await send(
             {
                 "type": "http.response.start",
@@ -151,6 +194,19 @@ class Guard:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _with_security_headers(send: Send) -> Send:
+    """``send`` adding :data:`SECURITY_HEADERS` to the response (unless already set)."""
+
+    async def guarded(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            extra = [header for header in SECURITY_HEADERS if header[0] not in present]
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return guarded
 
 
 def _replay(body: bytes, original: Receive) -> Receive:

@@ -38,4 +38,10 @@ def detail_out(detail: ImageDetail) -> ImageDetailOut:
 
 
 def task_out(record: TaskRecord) -> TaskOut:
-    return TaskOut(**asdict(record), active=record.active)
+    """A task as the API shows it; a list of image ids in its parameters is given by its
+    length (``image_count``), so that progress events stay small."""
+    data = asdict(record)
+    ids = data["params"].pop("image_ids", None)
+    if ids is not None:
+        data["params"]["image_count"] = len(ids)
+    return TaskOut(**data, active=record.active)

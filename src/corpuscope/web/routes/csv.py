@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from dataclasses import asdict
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from corpuscope.errors import InvalidInput
+from corpuscope.filenames import format_name
 from corpuscope.services.csv_io import export_csv, import_csv
 from corpuscope.web.deps import OpenDep, ProjectDep
 from corpuscope.web.schemas.annotations import CsvImportOut
@@ -38,12 +40,18 @@ def export(
     """Every file with the values of ``properties`` (default: all of them)."""
     out = io.StringIO()
     export_csv(entry.project, out, properties=properties)
-    name = f"{entry.root.name}.csv".replace('"', "")
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": attachment(f"{format_name(entry.root.name)}.csv")},
     )
+
+
+def attachment(name: str) -> str:
+    """A download header for any file name (RFC 6266): an ASCII stand-in for old clients and
+    the exact name, UTF-8 and percent-encoded (RFC 5987 ``filename*``)."""
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\%;' else "_" for c in name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.post("/import-csv", openapi_extra=CSV_BODY)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from corpuscope.embed.registry import list_models
 from corpuscope.services.images import list_folders
+from corpuscope.services.models import choose_model, project_model
 from corpuscope.services.projects import project_status
 from corpuscope.store.vectors import list_vector_sets
 from corpuscope.web.deps import HubDep, OpenDep, ProjectDep, RunnerDep, project_key
@@ -18,6 +19,8 @@ from corpuscope.web.schemas.common import MAX_ID, OkOut
 from corpuscope.web.schemas.projects import (
     FolderIn,
     FolderOut,
+    ModelChoiceIn,
+    ModelChoiceOut,
     ModelOut,
     ProjectIn,
     ProjectListOut,
@@ -35,7 +38,8 @@ FolderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/projects")
 def list_projects(hub: HubDep) -> ProjectListOut:
     """Open projects first, then recently opened ones (each with the id the other routes use)."""
-    return ProjectListOut(projects=[ProjectOut(**asdict(entry)) for entry in hub.entries()])
+    entries = [ProjectOut(**asdict(entry)) for entry in hub.entries()]
+    return ProjectListOut(projects=entries, start=hub.start)
 
 
 @router.post("/projects")
@@ -50,14 +54,16 @@ def get_project(
     entry: OpenDep, limit: Annotated[int, Query(ge=0, le=10_000)] = 50
 ) -> ProjectStatusOut:
     """Counts, folders, vector sets, and up to ``limit`` files in error and missing."""
-    report = project_status(entry.project, limit=limit)
-    data = asdict(report)
-    data.pop("project")
-    data["folders"] = [asdict(folder) for folder in list_folders(entry.project)]
-    data["vector_sets"] = [
-        VectorSetOut(model=found.model, version=found.version, dim=found.dim, count=count)
-        for found, count in list_vector_sets(entry.project.read())
-    ]
+    with entry.project.snapshot() as conn:  # one state of the project for the whole answer
+        report = project_status(entry.project, limit=limit)
+        data = asdict(report)
+        data.pop("project")
+        data["folders"] = [asdict(folder) for folder in list_folders(entry.project)]
+        data["vector_sets"] = [
+            VectorSetOut(model=found.model, version=found.version, dim=found.dim, count=count)
+            for found, count in list_vector_sets(conn)
+        ]
+        data["model"] = project_model(entry.project)
     return ProjectStatusOut(id=entry.id, path=str(entry.root), name=entry.root.name, **data)
 
 
@@ -89,6 +95,13 @@ def reimport_folder(folder_id: FolderId, runner: RunnerDep) -> TaskOut:
 def get_models() -> list[ModelOut]:
     """The image models, which can run here, and how to enable the others."""
     return [ModelOut(**asdict(info)) for info in list_models()]
+
+
+@router.put("/projects/{pid}/model")
+def set_model(body: ModelChoiceIn, project: ProjectDep) -> ModelChoiceOut:
+    """Make a model the project's: clustering, the map, similar images, recommendations and
+    search then use its vectors (compute the missing ones with POST /vectors)."""
+    return ModelChoiceOut(**asdict(choose_model(project, body.model)))
 
 
 @router.post("/projects/{pid}/vectors", status_code=status.HTTP_202_ACCEPTED)

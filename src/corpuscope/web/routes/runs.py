@@ -5,21 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, status
 
-from corpuscope.errors import InvalidInput
 from corpuscope.services import naming
 from corpuscope.services import runs as runservice
-from corpuscope.services.clustering import run_clustering
-from corpuscope.services.duplicates import run_duplicates
+from corpuscope.services.levels import run_level_step
 from corpuscope.services.runs import RunView
-from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY, run_by_tags
-from corpuscope.web.deps import ProjectDep
+from corpuscope.web.deps import ProjectDep, RunnerDep
+from corpuscope.web.routes.convert import task_out
 from corpuscope.web.schemas.annotations import PropertyOut
 from corpuscope.web.schemas.common import MAX_ID, OkOut
+from corpuscope.web.schemas.projects import TaskOut
 from corpuscope.web.schemas.runs import (
     ClusterIn,
     GroupNameIn,
+    LevelStepIn,
     MembersIn,
     NamesIn,
     NamesOut,
@@ -52,41 +52,24 @@ def list_runs(project: ProjectDep) -> list[RunOut]:
     ]
 
 
-@router.post("/runs", status_code=201)
-def create_run(body: ClusterIn, project: ProjectDep) -> RunOut:
-    """Start a run and wait for it: k-means (``k``; -1 or ``auto``: chosen), near-duplicates.
+@router.post("/runs", status_code=status.HTTP_202_ACCEPTED)
+def create_run(body: ClusterIn, runner: RunnerDep) -> TaskOut:
+    """Start a run as a task (checked now; 202): k-means (``k``; -1 or ``auto``: chosen),
+    near-duplicates, or by tags. When the task is done, its ``result.run_id`` names the run.
 
     On all images, on ``image_ids``, or nested in one group of an earlier run (``within``).
     """
-    within = (body.within.run_id, body.within.group_id) if body.within else None
-    if body.algorithm in ("kmeans", "auto"):
-        view = run_clustering(
-            project,
-            k=-1 if body.algorithm == "auto" else body.k,
-            model=body.model,
-            seed=body.seed,
-            within=within,
-            image_ids=body.image_ids,
-            stability=body.stability,
-        )
-    elif within is not None:
-        raise InvalidInput(f"A {body.algorithm} run covers all images or a list of images.")
-    elif body.algorithm == "duplicates":
-        view = run_duplicates(
-            project, threshold=body.threshold, image_ids=body.image_ids, model=body.model
-        )
-    else:
-        if body.property is None:
-            raise InvalidInput("A run by tags needs the tag property whose tags to use.")
-        view = run_by_tags(
-            project,
-            body.property,
-            min_similarity=DEFAULT_MIN_SIMILARITY if body.threshold is None else body.threshold,
-            text_weight=body.text_weight,
-            image_ids=body.image_ids,
-            model=body.model,
-        )
-    return run_out(view)
+    return task_out(runner.queue_run(body.to_request()))
+
+
+@router.post("/runs/{run_id}/level")
+def step_level(run_id: RunId, body: LevelStepIn, project: ProjectDep) -> RunOut:
+    """An automatic run (or one cluster) one level finer or coarser, from its stored levels.
+
+    Returns the run to show: the run itself, or the nested run of a cluster made finer. When
+    there is nothing finer (or coarser): 409 with a sentence ("No finer grouping found ...").
+    """
+    return run_out(run_level_step(project, run_id, step=body.step, group_id=body.group_id))
 
 
 @router.get("/runs/{run_id}")

@@ -1,14 +1,17 @@
-"""Similar images, text search and recommendations (accept = set a value; refuse = remembered)."""
+"""Similar images, search with an outside image, text search and recommendations."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
+from corpuscope.errors import CorpuscopeError, InvalidInput
 from corpuscope.services import recommendations, similarity
 from corpuscope.web.deps import ProjectDep
-from corpuscope.web.schemas.common import OkOut
+from corpuscope.web.schemas.common import Name, OkOut
 from corpuscope.web.schemas.similarity import (
     MatchListOut,
     MatchOut,
@@ -48,6 +51,56 @@ def search_text(body: SearchIn, project: ProjectDep) -> MatchListOut:
         offset=body.offset,
         min_score=body.min_score,
         model=body.model,
+    )
+    return MatchListOut(items=[MatchOut(**asdict(match)) for match in found])
+
+
+class TooLarge(CorpuscopeError):
+    """An uploaded image over the server's limit."""
+
+    http_status = 413
+
+
+IMAGE_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The image file itself (JPEG, PNG, WebP, ...), as the request body.",
+        "content": {
+            "image/*": {"schema": {"type": "string", "format": "binary"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+@router.post("/search/image", openapi_extra=IMAGE_BODY)
+async def search_image(
+    request: Request,
+    project: ProjectDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    min_score: Annotated[float | None, Query(ge=-1, le=1)] = None,
+    model: Annotated[Name | None, Query()] = None,
+) -> MatchListOut:
+    """Images ranked by similarity to an image file sent as the body (not kept; 413 when larger
+    than the server's upload limit, 422 when it is not an image)."""
+    cap: int = request.app.state.settings.max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise TooLarge(f"The image is larger than {cap // (1024 * 1024)} MiB.")
+    data = await request.body()
+    if len(data) > cap:
+        raise TooLarge(f"The image is larger than {cap // (1024 * 1024)} MiB.")
+    if not data:
+        raise InvalidInput("Send an image file as the request body.")
+    found = await run_in_threadpool(
+        similarity.search_image,
+        project,
+        data,
+        limit=limit,
+        offset=offset,
+        min_score=min_score,
+        model=model,
     )
     return MatchListOut(items=[MatchOut(**asdict(match)) for match in found])
 

@@ -14,7 +14,7 @@ from starlette.types import Scope
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PLACEHOLDER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>corpuscope</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+<body>
 <h1>corpuscope</h1>
 <p>The server is running, but the web interface has not been built into this installation.
 Build it with the set-up command in the README, or use the API: its description is at

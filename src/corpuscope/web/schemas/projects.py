@@ -25,7 +25,11 @@ class ProjectOut(BaseModel):
 
 
 class ProjectListOut(BaseModel):
+    """``start``: the id of the project the server was started with (``corpuscope serve
+    PROJECT``), which the interface opens first; null when none was named."""
+
     projects: list[ProjectOut]
+    start: str | None = None
 
 
 class FolderIn(Strict):
@@ -55,6 +59,8 @@ class VectorSetOut(BaseModel):
 
 
 class ProjectStatusOut(BaseModel):
+    """``model``: the model the project works with (its vectors are in ``vector_sets``)."""
+
     id: str
     path: str
     name: str
@@ -66,12 +72,15 @@ class ProjectStatusOut(BaseModel):
     properties: int
     folders: list[FolderOut]
     vector_sets: list[VectorSetOut]
+    model: str
     error_files: list[FileProblemOut]
     missing_files: list[FileProblemOut]
 
 
 class ModelOut(BaseModel):
-    """``available`` false: ``reason`` says why and ``how_to_enable`` what to do."""
+    """``available`` false: ``reason`` says why and ``how_to_enable`` what to do. ``source``:
+    bundled, hugging-face, file (added from an ONNX file) or plugin (an installed package);
+    ``looks_in``: where its files are looked for; ``needs``: the files it needs there."""
 
     name: str
     title: str
@@ -82,7 +91,24 @@ class ModelOut(BaseModel):
     how_to_enable: str
     size: str
     speed: str
+    location: str
     is_default: bool
+    source: str
+    looks_in: list[str]
+    needs: list[str]
+
+
+class ModelChoiceIn(Strict):
+    model: Name
+
+
+class ModelChoiceOut(BaseModel):
+    """``chosen`` false: nobody chose, the default rule picked it; ``vectors``: how many
+    images have its vectors."""
+
+    model: str
+    chosen: bool
+    vectors: int
 
 
 class VectorsIn(Strict):

@@ -6,6 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
+from corpuscope.services.clustering import MAX_CLUSTERS
+from corpuscope.services.run_requests import Algorithm, RunRequest
+from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY
 from corpuscope.web.schemas.common import Id, IdList, Name, Number, Ref, Strict
 
 
@@ -16,20 +20,47 @@ class WithinIn(Strict):
 
 class ClusterIn(Strict):
     """``kmeans`` (``k`` groups), ``auto`` (k chosen), ``duplicates`` (``threshold``: least
-    similarity), ``tags`` (each image to the nearest tag of ``property``, or unassigned below
-    ``threshold``; ``text_weight``: how much tag names count, for models that read text). The
-    images: all, ``image_ids``, or the members of one group of an earlier run (``within``)."""
+    duplicate score, ``x-duplicates-default`` when omitted), ``tags`` (each image to the nearest
+    tag of ``property``, or unassigned below ``threshold``; ``text_weight``: how much tag names
+    count, for models that read text). The images: all, ``image_ids``, or the members of one
+    group of an earlier run (``within``)."""
 
-    algorithm: Literal["kmeans", "auto", "duplicates", "tags"] = "kmeans"
-    k: int = Field(default=-1, ge=-1, le=1000, description="-1: automatic.")
-    threshold: Number | None = Field(default=None, ge=-1, le=1)
+    algorithm: Algorithm = "kmeans"
+    k: int = Field(default=-1, ge=-1, le=MAX_CLUSTERS, description="-1: automatic.")
+    threshold: Number | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description=f"duplicates: the least duplicate score, above 0 and at most 1 (default "
+        f"{DEFAULT_THRESHOLD}); tags: the least similarity to a tag (default "
+        f"{DEFAULT_MIN_SIMILARITY}).",
+        json_schema_extra={"x-duplicates-default": DEFAULT_THRESHOLD},
+    )
     property: Ref | None = None
     text_weight: Number = Field(default=0.5, ge=0, le=1)
     model: Name | None = None
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     stability: bool = False
+    level: int = Field(
+        default=0, ge=-20, le=20, description="auto: 0 = found grain, < 0 finer, > 0 coarser."
+    )
     image_ids: IdList | None = None
     within: WithinIn | None = None
+
+    def to_request(self) -> RunRequest:
+        return RunRequest(
+            algorithm=self.algorithm,
+            k=self.k,
+            threshold=self.threshold,
+            property=self.property,
+            text_weight=self.text_weight,
+            model=self.model,
+            seed=self.seed,
+            stability=self.stability,
+            image_ids=None if self.image_ids is None else tuple(self.image_ids),
+            within=None if self.within is None else (self.within.run_id, self.within.group_id),
+            level=self.level,
+        )
 
 
 class RunGroupOut(BaseModel):
@@ -45,6 +76,7 @@ class RunGroupOut(BaseModel):
     similarity: float | None = None
     size: int
     child_run_ids: list[int]
+    level: int | None = None
 
 
 class RunOut(BaseModel):
@@ -60,6 +92,14 @@ class RunOut(BaseModel):
     saved_property_id: int | None
     created_at: str
     groups: list[RunGroupOut]
+
+
+class LevelStepIn(Strict):
+    """``step``: -1 finer, 1 coarser; ``group_id``: only this cluster (finer: its parts become
+    a nested run; coarser: it merges with its neighbours), else the whole run."""
+
+    step: Literal[-1, 1]
+    group_id: Id | None = None
 
 
 class SaveRunIn(Strict):
