@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 # The CPU build of PyTorch that installs quickly here; any other version pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
 
+# The bundled model as the package ships it: exported from the PyTorch weights at build time,
+# so that an installed corpuscope runs it with ONNX Runtime alone (no torch).
+BUNDLED_MODEL := src/corpuscope/embed/bundled/efficientnet-lite0.onnx
+
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 FRONTEND_BUILD := src/corpuscope/web/static/index.html
 # frontend/src/paraglide/ is generated from the catalogues (frontend/messages/*.json) by the build
@@ -13,15 +17,15 @@ FRONTEND_SOURCES := $(shell find frontend/src -path frontend/src/paraglide -prun
 	frontend/index.html frontend/vite.config.ts frontend/messages/en.json frontend/messages/fr.json \
 	frontend/project.inlang/settings.json
 
-.PHONY: setup run test test-fast lint frontend-test bench clean
+.PHONY: setup run test test-fast lint frontend-test bench clean model wheel
 
-setup: $(STAMP) $(FRONTEND_BUILD)
+setup: $(STAMP) $(FRONTEND_BUILD) $(BUNDLED_MODEL)
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev]' $(TORCH)
+	$(BIN)/python -m pip install --quiet -e '.[clip,demo,dev,export]' $(TORCH)
 	touch $@
 
 # The web front-end: dependencies from package-lock.json (no install scripts, nothing else
@@ -31,6 +35,17 @@ $(FRONTEND_DEPS): frontend/package-lock.json
 
 $(FRONTEND_BUILD): $(FRONTEND_DEPS) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
+
+model: $(BUNDLED_MODEL)
+
+$(BUNDLED_MODEL): $(STAMP) src/corpuscope/embed/efficientnet.py src/corpuscope/embed/onnx_cache.py
+	$(BIN)/python -c "from corpuscope.embed.efficientnet import export_bundled_model as e; e()"
+
+# A wheel and an sdist in dist/ that carry the built web app and the bundled ONNX model
+# (setup.py refuses to build without them).
+wheel: setup
+	rm -rf dist build
+	$(BIN)/python -m build
 
 run: setup
 	$(BIN)/corpuscope demo demo
@@ -62,4 +77,4 @@ bench: setup
 	$(BIN)/python bench/ui_bench.py
 
 clean:
-	rm -rf $(VENV) demo bench-output test-output
+	rm -rf $(VENV) demo bench-output test-output dist build src/corpuscope/embed/bundled

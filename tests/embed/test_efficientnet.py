@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -113,6 +114,7 @@ def test_falls_back_to_torch_when_the_export_fails(
         raise onnx_cache.ExportFailed("simulated")
 
     monkeypatch.setattr(onnx_cache, "load_runner", broken)
+    monkeypatch.setattr(efficientnet, "SHIPPED_MODEL", efficientnet.SHIPPED_MODEL.with_name("x"))
     with caplog.at_level(logging.WARNING):
         embedder = EfficientNetLite0()
     assert embedder.runtime.startswith("torch")
@@ -120,6 +122,38 @@ def test_falls_back_to_torch_when_the_export_fails(
     assert embedder.worker_recipe() is None
     with pytest.raises(ModelUnavailable, match="ONNX Runtime"):
         EfficientNetLite0(runtime="onnx")
+
+
+@pytest.mark.slow
+def test_the_shipped_onnx_model_matches_pytorch(
+    bundled_torch: EfficientNetLite0, photos: dict[str, Image.Image]
+) -> None:
+    """The file built by `make model` (shipped in the wheel) against the PyTorch weights."""
+    assert efficientnet.SHIPPED_MODEL.is_file(), "run `make model` to build the shipped model"
+    shipped = EfficientNetLite0(runtime="onnx", threads=1)
+    assert shipped.worker_recipe() == onnx_cache.OnnxRecipe(
+        str(efficientnet.SHIPPED_MODEL), micro_batch=efficientnet.WORKER_MICRO_BATCH
+    )
+    images = [*photos.values(), generated_picture(3)]
+    difference = shipped.embed_images(images) - bundled_torch.embed_images(images)
+    assert np.abs(difference).max() < 1e-4
+    assert shipped.version == bundled_torch.version  # made from the installed weights
+
+
+def test_a_damaged_shipped_model_is_not_used_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    damaged = tmp_path / "efficientnet-lite0.onnx"
+    damaged.write_bytes(b"truncated download")
+    monkeypatch.setattr(efficientnet, "SHIPPED_MODEL", damaged)
+
+    def no_weights() -> Path:
+        raise ModelUnavailable("no weights here either")
+
+    monkeypatch.setattr(efficientnet, "weights_path", no_weights)
+    with caplog.at_level(logging.WARNING), pytest.raises(ModelUnavailable, match="no weights"):
+        EfficientNetLite0()
+    assert "unusable" in caplog.text
 
 
 def test_missing_weights_wheel_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

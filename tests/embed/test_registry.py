@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpuscope.embed import efficientnet
 from corpuscope.embed.efficientnet import EfficientNetLite0
 from corpuscope.embed.registry import DEFAULT_MODEL, download_model, list_models, load_embedder
 from corpuscope.errors import InvalidInput, ModelUnavailable
@@ -15,7 +16,7 @@ def test_lists_every_model_default_first(empty_hf_cache: Path) -> None:
     models = list_models()
     assert models[0].name == DEFAULT_MODEL and models[0].is_default
     assert models[0].available and models[0].reason == "" and models[0].how_to_enable == ""
-    assert models[0].location.endswith(".pth")
+    assert models[0].location == str(efficientnet.SHIPPED_MODEL)  # the ONNX file it runs from
     names = [model.name for model in models]
     assert "clip-vit-b-32" in names and len(names) == len(set(names))
 
@@ -64,8 +65,12 @@ def test_missing_libraries_say_what_to_install(monkeypatch: pytest.MonkeyPatch) 
     assert not clip.available and "corpuscope[clip]" in clip.how_to_enable
 
 
-def test_download_of_the_bundled_model_returns_its_weights() -> None:
-    assert download_model(DEFAULT_MODEL).suffix == ".pth"
+def test_download_of_the_bundled_model_returns_its_shipped_file_else_its_weights(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert download_model(DEFAULT_MODEL) == efficientnet.SHIPPED_MODEL
+    monkeypatch.setattr(efficientnet, "SHIPPED_MODEL", tmp_path / "not-built.onnx")
+    assert download_model(DEFAULT_MODEL).suffix == ".pth"  # a checkout before `make model`
 
 
 def test_download_returns_a_folder_already_there(placeholder_models: Path) -> None:

@@ -19,6 +19,11 @@ def imported(project: Project, tmp_path: Path, write_image) -> Project:
     for seed in range(4):
         write_image(tmp_path / "in" / f"{seed}.png", seed=seed, size=(60, 40))
     run_import(project, [tmp_path / "in"])
+    # The tests below name images by id: import gives ids in path order, checked here.
+    page = imgservice.list_images(project, sort=SortSpec("path"), limit=10)
+    assert [(item.row.id, item.row.path) for item in page.items] == [
+        (seed + 1, f"{seed}.png") for seed in range(4)
+    ]
     return project
 
 

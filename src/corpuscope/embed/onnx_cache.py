@@ -112,20 +112,42 @@ def load_runner(
 
     if path.is_file():
         try:
-            runner = OnnxRunner(path, threads=threads)
-            if _agrees(runner.run(probe), _stored_reference(runner.metadata)):
-                return runner
-            log.warning("The cached ONNX export %s disagrees with torch; exporting again.", path)
-        except ImportError:
-            raise
-        except Exception as error:  # a damaged or foreign file in the cache
-            log.warning("The cached ONNX export %s is unusable (%s); exporting again.", path, error)
+            return open_verified(path, probe=probe, threads=threads)
+        except ExportFailed as error:
+            log.warning("The cached ONNX export %s %s; exporting again.", path, error)
     export(build_model(), path=path, probe=probe)
     return OnnxRunner(path, threads=threads)
 
 
-def export(model: torch.nn.Module, *, path: Path, probe: npt.NDArray[np.float32]) -> None:
-    """Export ``model`` to ``path`` atomically, after checking ONNX Runtime reproduces it."""
+def open_verified(path: Path, *, probe: npt.NDArray[np.float32], threads: int) -> OnnxRunner:
+    """Open an export and check it still gives the torch output stored in it for ``probe``.
+
+    Raises :class:`ExportFailed` for a damaged, foreign or disagreeing file and ImportError
+    when onnxruntime is missing.
+    """
+    try:
+        runner = OnnxRunner(path, threads=threads)
+        agrees = _agrees(runner.run(probe), _stored_reference(runner.metadata))
+    except ImportError:
+        raise
+    except Exception as error:  # a damaged or foreign file
+        raise ExportFailed(f"is unusable ({error})") from error
+    if not agrees:
+        raise ExportFailed("disagrees with torch")
+    return runner
+
+
+def export(
+    model: torch.nn.Module,
+    *,
+    path: Path,
+    probe: npt.NDArray[np.float32],
+    metadata: dict[str, str] | None = None,
+) -> None:
+    """Export ``model`` to ``path`` atomically, after checking ONNX Runtime reproduces it.
+
+    ``metadata`` is stored in the file beside the reference output (ONNX metadata props).
+    """
     import torch
 
     with torch.inference_mode():
@@ -136,7 +158,7 @@ def export(model: torch.nn.Module, *, path: Path, probe: npt.NDArray[np.float32]
     temporary = Path(temporary_name)
     temporary.chmod(0o644)  # mkstemp makes it private; the cache is an ordinary folder
     try:
-        _export_to(model, temporary, probe, reference)
+        _export_to(model, temporary, probe, {_REFERENCE: _encode(reference), **(metadata or {})})
         if not _agrees(OnnxRunner(temporary, threads=1).run(probe), reference):
             raise ExportFailed("the ONNX export does not reproduce the torch output")
         os.replace(temporary, path)
@@ -152,7 +174,7 @@ def _export_to(
     model: torch.nn.Module,
     path: Path,
     probe: npt.NDArray[np.float32],
-    reference: npt.NDArray[np.float32],
+    metadata: dict[str, str],
 ) -> None:
     import onnx
     import torch
@@ -174,9 +196,10 @@ def _export_to(
             opset_version=OPSET,
         )
     proto: Any = onnx.load(str(path))
-    entry = proto.metadata_props.add()
-    entry.key = _REFERENCE
-    entry.value = _encode(reference)
+    for key, value in metadata.items():
+        entry = proto.metadata_props.add()
+        entry.key = key
+        entry.value = value
     onnx.save(proto, str(path))
 
 

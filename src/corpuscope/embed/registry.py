@@ -150,9 +150,9 @@ def download_model(name: str, *, models_dir: Path | None = None) -> Path:
         origin = "was added from a file" if info.source == "file" else "comes from a package"
         raise InvalidInput(f"The model {name} {origin}: there is nothing to download.")
     if spec.family == "bundled":
-        from corpuscope.embed.efficientnet import weights_path
+        from corpuscope.embed.efficientnet import locate_model
 
-        return weights_path()
+        return locate_model()
     existing = hub.find_folder(spec, models_dir)
     if existing is not None:
         return existing
@@ -274,13 +274,11 @@ def _plugin_info(plugin: plugins.Plugin, models_dir: Path | None) -> ModelInfo:
 
 def _bundled_status() -> tuple[str, str, str]:
     """(reason, how_to_enable, location) for the bundled model."""
-    needed = (("torch", "torch"), ("efficientnet_lite_pytorch", "efficientnet-lite-pytorch"))
-    for module, package in needed:
-        if importlib.util.find_spec(module) is None:
-            return f"{package} is not installed", f"pip install {package}", ""
-    try:
-        from corpuscope.embed.efficientnet import weights_path
+    if importlib.util.find_spec("onnxruntime") is None:
+        return "onnxruntime is not installed", "pip install onnxruntime", ""
+    from corpuscope.embed.efficientnet import locate_model
 
-        return "", "", str(weights_path())
+    try:
+        return "", "", str(locate_model())
     except ModelUnavailable as error:
-        return "its weights are not installed", str(error), ""
+        return "its ONNX file is missing from this installation", str(error), ""
