@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from PIL.TiffImagePlugin import IFDRational
 
 from corpuscope.store.db import Project, create_project
 
@@ -103,6 +104,54 @@ def png_claiming(width: int, height: int) -> bytes:
 def claiming_png() -> Callable[[int, int], bytes]:
     """``claiming_png(w, h)``: PNG bytes whose header claims w x h pixels."""
     return png_claiming
+
+
+def _dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = round(((value - degrees) * 60 - minutes) * 60 * 1000)
+    return (IFDRational(degrees), IFDRational(minutes), IFDRational(seconds, 1000))
+
+
+def camera_exif(
+    *,
+    taken: str | None = None,
+    make: str | None = None,
+    model: str | None = None,
+    position: tuple[float, float] | None = None,
+    orientation: int | None = None,
+) -> Image.Exif:
+    """EXIF as a camera writes it: date taken (``"2019:07:14 10:30:00"``), make and model,
+    a GPS position (latitude, longitude in degrees) in the GPS block, orientation."""
+    exif = Image.Exif()
+    if make is not None:
+        exif[0x010F] = make
+    if model is not None:
+        exif[0x0110] = model
+    if orientation is not None:
+        exif[0x0112] = orientation
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken
+    if position is not None:
+        latitude, longitude = position
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2] = ("N" if latitude >= 0 else "S"), _dms(abs(latitude))
+        gps[3], gps[4] = ("E" if longitude >= 0 else "W"), _dms(abs(longitude))
+    return exif
+
+
+@pytest.fixture
+def write_photo() -> Callable[..., Path]:
+    """``write_photo(path, seed=0, size=(320, 240), **camera_exif)``: a JPEG with EXIF."""
+
+    def write(
+        path: Path, seed: int = 0, size: tuple[int, int] = (320, 240), **exif: object
+    ) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        picture(seed, size).save(path, "JPEG", quality=90, exif=camera_exif(**exif))  # type: ignore[arg-type]
+        return path
+
+    return write
 
 
 def _docs_block(text: str, after: str, language: str) -> str:

@@ -32,6 +32,8 @@ CHOSEN = {
     "map.jpg": ("test_lasso_selects_one_family", "map"),
     "map-lasso.jpg": ("test_lasso_selects_one_family", "lasso"),
     "duplicates.jpg": ("test_planted_duplicates_found_and_one_kept", "found"),
+    "map-places.jpg": ("test_group_by_year_places_and_export_a_cluster", "places"),
+    "export-cluster.jpg": ("test_group_by_year_places_and_export_a_cluster", "export-dialog"),
 }
 
 

@@ -132,7 +132,9 @@ def test_one_image_in_full(imported: Project) -> None:
     notes.add_tags(imported, kind.id, [1], [tag.id])
     notes.set_values(imported, note.id, [1], "copy one")
     detail = imgservice.load_image(imported, 1)
-    assert detail.row.id == 1 and detail.values == {kind.id: [tag.id]}
+    user_values = {key: value for key, value in detail.values.items() if key != kind.id}
+    assert detail.row.id == 1 and detail.values[kind.id] == [tag.id]
+    assert sorted(user_values.values()) == [40.0, 60.0]  # Width and Height, read from the file
     assert detail.file_values == {1: {note.id: "copy one"}}
     assert [file.path for file in detail.files] == ["0.png"] and detail.groups == []
     with pytest.raises(NotFound):

@@ -117,7 +117,9 @@ def test_a_moved_file_keeps_its_image_and_its_annotations(project, tmp_path, wri
         (file_id, image_id, "new/vase-renamed.jpg", "ok")
     ]
     assert _rows(project, "SELECT value FROM file_values") == [("B4",)]
-    assert _rows(project, "SELECT value FROM image_values") == [("Archaic",)]
+    assert _rows(project, "SELECT value FROM image_values WHERE property_id = ?", per_image.id) == [
+        ("Archaic",)
+    ]
 
 
 def test_a_vanished_file_is_marked_missing_and_keeps_its_annotations(

@@ -113,6 +113,22 @@ def test_a_project_imported_before_model_pictures_gets_the_same_vectors(imported
     older.close()
 
 
+def test_parquet_export_has_the_same_columns_as_the_npz(imported, tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    run_vectors(imported, VectorOptions(workers=0))
+    export_vectors(imported, tmp_path / "out.npz")
+    assert export_vectors(imported, tmp_path / "out.parquet") == 12
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.column_names == ["image_ids", "paths", "vectors", "model"]
+    with np.load(tmp_path / "out.npz") as data:
+        assert table["image_ids"].to_pylist() == data["image_ids"].tolist()
+        assert table["paths"].to_pylist() == data["paths"].tolist()
+        vectors = np.stack(table["vectors"].to_numpy(zero_copy_only=False))
+        np.testing.assert_array_equal(vectors, data["vectors"])
+        assert set(table["model"].to_pylist()) == {str(data["model"])}
+
+
 def test_without_its_thumbnail_an_image_is_read_from_its_file_whatever_its_name(
     project, tmp_path, write_image
 ) -> None:

@@ -19,14 +19,21 @@ def values(corpus: Corpus, prop: int) -> dict[int, Any]:
 
 def test_property_lifecycle(corpus: Corpus) -> None:
     created = ok(corpus.post("/properties", {"name": "  Period ", "type": "tag"}), 201)
-    assert created == {"id": 1, "name": "Period", "type": "tag", "mode": "image", "tags": []}
+    assert created == {
+        "id": 1, "name": "Period", "type": "tag", "mode": "image", "tags": [],
+        "metadata": None, "read_only": False,
+    }  # fmt: skip
     renamed = ok(corpus.patch("/properties/1", {"name": "Era"}))
     assert renamed["name"] == "Era"
     ok(corpus.post("/properties", {"name": "Note", "type": "text", "mode": "instance"}), 201)
     listed = ok(corpus.get("/properties"))
-    assert [(p["name"], p["mode"]) for p in listed] == [("Era", "image"), ("Note", "instance")]
+    assert [(p["name"], p["mode"]) for p in listed if not p["read_only"]] == [
+        ("Era", "image"),
+        ("Note", "instance"),
+    ]
     assert ok(corpus.delete("/properties/1")) == {"ok": True}
-    assert [p["name"] for p in ok(corpus.get("/properties"))] == ["Note"]
+    left = ok(corpus.get("/properties"))
+    assert [p["name"] for p in left] == ["Note", "Width", "Height"]  # the files' sizes last
 
 
 def test_tags_rename_recolour_parents_merge_delete(corpus: Corpus) -> None:

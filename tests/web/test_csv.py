@@ -19,10 +19,13 @@ def test_export_then_import_round_trips_values(corpus: Corpus) -> None:
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0] == ["folder", "path", "sha1", "Kind [tag, image]"]
+    # the user's properties first, then what the import read from the files
+    assert rows[0] == ["folder", "path", "sha1", "Kind [tag, image]", "Width [number, image]",
+                       "Height [number, image]"]  # fmt: skip
     assert [row[3] for row in rows[1:3]] == ["Animal>Cat", "Animal>Cat"]
     only = corpus.get("/export.csv", params={"properties": ["Kind"]})
-    assert only.text == response.text
+    assert only.text.splitlines()[0] == 'folder,path,sha1,"Kind [tag, image]"'
+    assert len(only.text.splitlines()) == len(rows)
     error(corpus.get("/export.csv", params={"properties": ["Nope"]}), 404)
     ok(corpus.post("/properties/1/values/clear", {"ids": ids}))
     out = io.StringIO()

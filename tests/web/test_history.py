@@ -69,4 +69,5 @@ def test_undo_history_survives_a_restart(corpus: Corpus, tmp_path: Path) -> None
         assert pid == corpus.pid
         entry = ok(again.post(f"/api/projects/{pid}/undo"))["entry"]
         assert entry["label"] == "create property Kept"
-        assert ok(again.get(f"/api/projects/{pid}/properties")) == []
+        found = ok(again.get(f"/api/projects/{pid}/properties"))
+        assert [p["name"] for p in found if not p["read_only"]] == []

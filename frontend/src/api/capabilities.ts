@@ -4,7 +4,7 @@
  */
 
 
-export type Feature = "createRun" | "recommend" | "similar" | "map" | "search" | "searchImage" | "names";
+export type Feature = "createRun" | "recommend" | "similar" | "map" | "search" | "searchImage" | "names" | "places" | "exports";
 
 const ROUTES: Record<Feature, [string, string]> = {
   createRun: ["post", "/api/projects/{pid}/runs"],
@@ -14,6 +14,8 @@ const ROUTES: Record<Feature, [string, string]> = {
   search: ["post", "/api/projects/{pid}/search"],
   searchImage: ["post", "/api/projects/{pid}/search/image"],
   names: ["post", "/api/projects/{pid}/runs/{run_id}/names"],
+  places: ["get", "/api/projects/{pid}/map/places"],
+  exports: ["post", "/api/projects/{pid}/exports/images"],
 };
 
 /** Features present in an OpenAPI ``paths`` object (path parameters may be named differently). */

@@ -5,6 +5,7 @@ import type {
   ChangedOut,
   ChangeIn,
   ClusterIn,
+  ExportImagesIn,
   FilterIn,
   FolderOut,
   GroupingOut,
@@ -13,6 +14,7 @@ import type {
   ImageDetailOut,
   ImagePageOut,
   ImageQueryIn,
+  LevelIn,
   MapOut,
   MatchOut,
   NamesOut,
@@ -22,6 +24,7 @@ import type {
   ModelChoiceOut,
   ModelOut,
   OkOut,
+  PlacesOut,
   ProjectListOut,
   ProjectOut,
   ProjectStatusOut,
@@ -32,6 +35,7 @@ import type {
   RunOut,
   Scalar,
   SortIn,
+  TableFormat,
   TagOut,
   TaskListOut,
   TaskOut,
@@ -78,7 +82,7 @@ export class ProjectApi {
   fileUrl = (imageId: number, fileId?: number) => apiUrl(`${this.base}/images/${imageId}/file`, { file_id: fileId });
 
   // --- grouping -------------------------------------------------------------------------------
-  grouping = (levels: (number | string)[], filter: FilterIn, maxGroups = 500, signal?: AbortSignal) =>
+  grouping = (levels: LevelIn[], filter: FilterIn, maxGroups = 500, signal?: AbortSignal) =>
     post<GroupingOut>(`${this.base}/grouping`, { levels, filter, max_groups: maxGroups }, signal);
 
   // --- properties, tags, values ---------------------------------------------------------------
@@ -128,6 +132,7 @@ export class ProjectApi {
   similar = (imageId: number, limit = 60, signal?: AbortSignal) =>
     post<{ items: MatchOut[] }>(`${this.base}/similar`, { image_ids: [imageId], limit }, signal).then(scored);
   map = (signal?: AbortSignal) => get<MapOut>(`${this.base}/map`, undefined, signal);
+  places = (signal?: AbortSignal) => get<PlacesOut>(`${this.base}/map/places`, undefined, signal);
   computeMap = (refit = true) => post<TaskOut>(`${this.base}/map`, { refit });
   search = (text: string, limit = 200, signal?: AbortSignal) =>
     post<{ items: MatchOut[] }>(`${this.base}/search`, { text, limit }, signal).then(scored);
@@ -135,6 +140,14 @@ export class ProjectApi {
   searchImage = (file: Blob, limit = 200, signal?: AbortSignal) =>
     postFile<{ items: MatchOut[] }>(`${this.base}/search/image`, file, { limit }, signal).then(scored);
   names = (runId: number, vocabulary: string[]) => post<NamesOut>(`${this.base}/runs/${runId}/names`, { vocabulary });
+
+  // --- exports --------------------------------------------------------------------------------
+  /** Copy or link images into a folder on the server's machine, as a task. */
+  exportImages = (body: ExportImagesIn) => post<TaskOut>(`${this.base}/exports/images`, body);
+  /** Download addresses of the tables (CSV or Parquet). */
+  valuesTableUrl = (format: TableFormat) => apiUrl(`${this.base}/exports/values`, { format });
+  runTableUrl = (runId: number, format: TableFormat) => apiUrl(`${this.base}/exports/runs/${runId}`, { format });
+  mapTableUrl = (format: TableFormat) => apiUrl(`${this.base}/exports/map`, { format });
 
   // --- undo -----------------------------------------------------------------------------------
   undo = () => post<UndoOut>(`${this.base}/undo`);

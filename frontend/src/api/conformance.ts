@@ -39,6 +39,7 @@ export type Responses = [
   Assert<Fits<Sent<S["MapOut"]>, T.MapOut>>,
   Assert<Fits<Sent<S["MatchOut"]>, T.MatchOut>>,
   Assert<Fits<Sent<S["NamesOut"]>, T.NamesOut>>,
+  Assert<Fits<Sent<S["PlacesOut"]>, T.PlacesOut>>,
 ];
 
 // what the UI sends fits what the server accepts
@@ -49,4 +50,5 @@ export type Requests = [
   Assert<Fits<T.ClusterIn, S["ClusterIn"]>>,
   Assert<Fits<T.RecommendIn, S["RecommendIn"]>>,
   Assert<Fits<T.ChangeIn, S["ChangeIn"]>>,
+  Assert<Fits<T.ExportImagesIn, S["ExportImagesIn"]>>,
 ];

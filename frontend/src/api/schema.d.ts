@@ -976,6 +976,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{pid}/map/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Places
+         * @description The images whose files hold a GPS position, placed by it (empty lists when none do).
+         */
+        get: operations["get_places_api_projects__pid__map_places_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{pid}/tasks": {
         parameters: {
             query?: never;
@@ -1050,6 +1070,86 @@ export interface paths {
          * @description Cancel: a queued task at once, a running one after its current batch.
          */
         post: operations["cancel_task_api_projects__pid__tasks__task_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/exports/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Images
+         * @description Copy or link images into a folder, as a task (checked now: 4xx with the reason).
+         */
+        post: operations["export_images_api_projects__pid__exports_images_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/exports/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Values
+         * @description Every file with the values of ``properties`` (default: all), as ``corpuscope export``.
+         */
+        get: operations["export_values_api_projects__pid__exports_values_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/exports/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Run
+         * @description Each image of a run with its deepest group, group path, score and typicality.
+         */
+        get: operations["export_run_api_projects__pid__exports_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{pid}/exports/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Map
+         * @description Each image's x, y on the 2-D map of a model's vectors.
+         */
+        get: operations["export_map_api_projects__pid__exports_map_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1173,10 +1273,51 @@ export interface components {
             /** Tags Created */
             tags_created: number;
         };
+        /**
+         * DatePartIn
+         * @description A level by the year or the month of a date property: ``{"property": 4, "by": "year"}``.
+         */
+        DatePartIn: {
+            /** Property */
+            property: number | string;
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "year" | "month";
+        };
         /** ErrorOut */
         ErrorOut: {
             /** Detail */
             detail: string;
+        };
+        /**
+         * ExportImagesIn
+         * @description Copy (``link``: symbolically link) images into ``folder`` (an absolute path, made if
+         *     needed), with ``images.csv`` beside them. Give exactly one of: ``image_ids`` (straight into
+         *     the folder), ``run_id`` (a sub-folder per group, nested runs nested), ``group_id`` (one
+         *     cluster), ``levels`` (the grid's grouping, a sub-folder per value; ``key`` picks one group,
+         *     one key per level from the top; ``filter`` narrows the images).
+         */
+        ExportImagesIn: {
+            /** Folder */
+            folder: string;
+            /**
+             * Link
+             * @default false
+             */
+            link?: boolean;
+            /** Image Ids */
+            image_ids?: number[] | null;
+            /** Run Id */
+            run_id?: number | null;
+            /** Group Id */
+            group_id?: number | null;
+            /** Levels */
+            levels?: (number | string | components["schemas"]["DatePartIn"])[];
+            /** Key */
+            key?: (boolean | number | string | null)[];
+            filter?: components["schemas"]["FilterIn"];
         };
         /** FileOut */
         FileOut: {
@@ -1287,7 +1428,7 @@ export interface components {
          */
         GroupingIn: {
             /** Levels */
-            levels: (number | string)[];
+            levels: (number | string | components["schemas"]["DatePartIn"])[];
             filter?: components["schemas"]["FilterIn"];
             /**
              * Max Groups
@@ -1521,7 +1662,7 @@ export interface components {
          */
         MemberIdsIn: {
             /** Levels */
-            levels: (number | string)[];
+            levels: (number | string | components["schemas"]["DatePartIn"])[];
             /** Key */
             key: (boolean | number | string | null)[];
             filter?: components["schemas"]["FilterIn"];
@@ -1670,6 +1811,18 @@ export interface components {
             parent_id: number;
         };
         /**
+         * PlacesOut
+         * @description One point per image whose file holds a GPS position, in degrees (WGS 84).
+         */
+        PlacesOut: {
+            /** Ids */
+            ids: number[];
+            /** Latitude */
+            latitude: number[];
+            /** Longitude */
+            longitude: number[];
+        };
+        /**
          * ProjectIn
          * @description ``path``: the project folder (absolute). ``create``: make it if it is not a project.
          */
@@ -1759,6 +1912,8 @@ export interface components {
         /**
          * PropertyOut
          * @description ``tags``: for tag properties, every tag with its parents (a DAG) and its count.
+         *     ``metadata``: the metadata field a read-only property holds (read from the files at
+         *     import: ``taken``, ``camera_make``, ``latitude``...), null for the user's own properties.
          */
         PropertyOut: {
             /** Id */
@@ -1769,8 +1924,15 @@ export interface components {
             type: string;
             /** Mode */
             mode: string;
+            /** Metadata */
+            metadata?: string | null;
             /** Tags */
             tags?: components["schemas"]["TagOut"][];
+            /**
+             * Read Only
+             * @description Values read from the files: filter, sort, group and export them, never edit them.
+             */
+            readonly read_only: boolean;
         };
         /** PropertyPatch */
         PropertyPatch: {
@@ -2149,7 +2311,7 @@ export interface components {
          */
         corpuscope__web__schemas__grouping__MembersIn: {
             /** Levels */
-            levels: (number | string)[];
+            levels: (number | string | components["schemas"]["DatePartIn"])[];
             /** Key */
             key: (boolean | number | string | null)[];
             filter?: components["schemas"]["FilterIn"];
@@ -7181,6 +7343,92 @@ export interface operations {
             };
         };
     };
+    get_places_api_projects__pid__map_places_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacesOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     list_tasks_api_projects__pid__tasks_get: {
         parameters: {
             query?: {
@@ -7466,6 +7714,366 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_images_api_projects__pid__exports_images_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportImagesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_values_api_projects__pid__exports_values_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "parquet";
+                properties?: string[] | null;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as a file to download. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                    "application/vnd.apache.parquet": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_run_api_projects__pid__exports_runs__run_id__get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "parquet";
+            };
+            header?: never;
+            path: {
+                run_id: number;
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as a file to download. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                    "application/vnd.apache.parquet": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The access token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A write from another web site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_map_api_projects__pid__exports_map_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "parquet";
+                model?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id, from /api/projects. */
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as a file to download. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                    "application/vnd.apache.parquet": unknown;
                 };
             };
             /** @description Bad request */

@@ -72,6 +72,10 @@ export interface PropertyOut {
   name: string;
   type: string;
   mode: string;
+  /** The metadata field a read-only property holds (read from the files at import). */
+  metadata?: string | null;
+  /** Values read from the files: filter, sort, group and export them, never edit them. */
+  read_only?: boolean;
   tags?: TagOut[];
 }
 
@@ -347,3 +351,27 @@ export interface ChangeIn {
   op: "set" | "add-tags" | "remove-tags" | "clear";
   value?: Scalar | Ref[] | null;
 }
+
+/** A grouping level: a property id or name, "folder", or a date property by year or month. */
+export type LevelIn = number | string | { property: Ref; by: "year" | "month" };
+
+/** The images whose files hold a GPS position, in degrees. */
+export interface PlacesOut {
+  ids: number[];
+  latitude: number[];
+  longitude: number[];
+}
+
+/** Copy (or link) images into a folder: exactly one of image_ids, run_id, group_id, levels. */
+export interface ExportImagesIn {
+  folder: string;
+  link?: boolean;
+  image_ids?: number[] | null;
+  run_id?: number | null;
+  group_id?: number | null;
+  levels?: LevelIn[];
+  key?: (Scalar | null)[];
+  filter?: FilterIn;
+}
+
+export type TableFormat = "csv" | "parquet";

@@ -9,8 +9,20 @@ import { m } from "../i18n";
 import type { Section } from "./sections";
 import { stableKey } from "./sections";
 
-export type LevelKind = "folder" | "tags" | "scalar";
+export type LevelKind = "folder" | "tags" | "scalar" | "year" | "month";
 export type Key = GroupOut["key"];
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/** The first day of a year group (``"2019"``) or month group (``"2019-07"``), and the first day
+ *  after it: the group is ``first <= date < after`` (ISO dates compare as text). */
+export function datePartRange(key: string, part: "year" | "month"): [string, string] {
+  const year = Number(key.slice(0, 4));
+  if (part === "year") return [`${pad(year, 4)}-01-01`, `${pad(year + 1, 4)}-01-01`];
+  const month = Number(key.slice(5, 7));
+  const [nextYear, nextMonth] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  return [`${pad(year, 4)}-${pad(month, 2)}-01`, `${pad(nextYear, 4)}-${pad(nextMonth, 2)}-01`];
+}
 
 export interface Level {
   ref: number | "folder";
@@ -29,6 +41,9 @@ export function narrowFilter(filter: FilterIn, levels: Level[], path: Key[]): Fi
       conditions.push({ property: level.ref, op: "empty" });
     } else if (level.kind === "tags") {
       conditions.push({ property: level.ref, op: "any", tags: [Number(key)], descendants: false });
+    } else if (level.kind === "year" || level.kind === "month") {
+      const [first, after] = datePartRange(String(key), level.kind);
+      conditions.push({ property: level.ref, op: "ge", value: first }, { property: level.ref, op: "lt", value: after });
     } else {
       conditions.push({ property: level.ref, op: "eq", value: key });
     }

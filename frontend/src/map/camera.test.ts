@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundsOf, fit, interpolate, pan, toScreen, toWorld, visibleBounds, zoomAt } from "./camera";
+import { boundsOf, fit, interpolate, padBounds, pan, toScreen, toWorld, visibleBounds, zoomAt } from "./camera";
 
 const view = { width: 800, height: 600 };
 const camera = { x: 1, y: 2, scale: 100 };
@@ -49,5 +49,10 @@ describe("camera", () => {
     expect(interpolate(a, b, 0)).toEqual(a);
     expect(interpolate(a, b, 1).scale).toBeCloseTo(100);
     expect(interpolate(a, b, 0.5).scale).toBeCloseTo(10);
+  });
+  it("pads small bounds to a least span around their centre", () => {
+    expect(padBounds({ minX: 2, minY: 48, maxX: 2, maxY: 48 }, 4)).toEqual({ minX: 0, minY: 46, maxX: 4, maxY: 50 });
+    const wide = { minX: -10, minY: 0, maxX: 30, maxY: 1 };
+    expect(padBounds(wide, 4)).toEqual({ minX: -10, minY: -1.5, maxX: 30, maxY: 2.5 });
   });
 });

@@ -75,6 +75,18 @@ export function boundsOf(xy: Float32Array, indices?: ArrayLike<number>): Bounds 
   return bounds;
 }
 
+/** ``bounds`` widened around its centre to at least ``span`` world units each way (a single
+ *  place, or photographs all taken in one street, still show their surroundings). */
+export function padBounds(bounds: Bounds, span: number): Bounds {
+  const grow = (low: number, high: number): [number, number] => {
+    const missing = Math.max(0, span - (high - low)) / 2;
+    return [low - missing, high + missing];
+  };
+  const [minX, maxX] = grow(bounds.minX, bounds.maxX);
+  const [minY, maxY] = grow(bounds.minY, bounds.maxY);
+  return { minX, minY, maxX, maxY };
+}
+
 /** A step of an animation from ``a`` to ``b`` (t in 0..1), zooming in log space. */
 export function interpolate(a: Camera, b: Camera, t: number): Camera {
   const e = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;

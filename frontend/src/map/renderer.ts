@@ -7,7 +7,7 @@
 
 import type { Bounds, Camera, Viewport } from "./camera";
 import { visibleBounds } from "./camera";
-import { POINT_FRAGMENT, POINT_VERTEX, THUMB_FRAGMENT, THUMB_VERTEX } from "./shaders";
+import { LINE_FRAGMENT, LINE_VERTEX, POINT_FRAGMENT, POINT_VERTEX, THUMB_FRAGMENT, THUMB_VERTEX } from "./shaders";
 
 export const ATLAS_SIZE = 2048;
 export const CELL = 64;
@@ -39,6 +39,10 @@ export class MapRenderer {
   private readonly elements: WebGLBuffer;
   private readonly instances: WebGLBuffer;
   private readonly atlas: WebGLTexture;
+  private readonly lines: WebGLProgram;
+  private readonly lineVao: WebGLVertexArrayObject;
+  private readonly outline: WebGLBuffer;
+  private outlineCount = 0;
   private count = 0;
   private thumbCount = 0;
   /** Times the map was drawn (for the benchmark). */
@@ -78,6 +82,19 @@ export class MapRenderer {
     gl.bindVertexArray(null);
 
     this.atlas = this.texture(ATLAS_SIZE, ATLAS_SIZE);
+
+    this.lines = compile(gl, LINE_VERTEX, LINE_FRAGMENT);
+    this.lineVao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.lineVao);
+    this.outline = this.attribute(this.lines, "a_pos", 2, gl.FLOAT, false);
+    gl.bindVertexArray(null);
+  }
+
+  /** Line segments drawn under the points (``[x0, y0, x1, y1] * n``; empty: none). */
+  setOutline(segments: Float32Array): void {
+    this.outlineCount = segments.length / 2;
+    this.gl.bindBuffer(this.gl.ARRAY_BUFFER, this.outline);
+    this.gl.bufferData(this.gl.ARRAY_BUFFER, segments, this.gl.STATIC_DRAW);
   }
 
   private texture(width: number, height: number): WebGLTexture {
@@ -161,6 +178,13 @@ export class MapRenderer {
     gl.clear(gl.COLOR_BUFFER_BIT);
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    if (this.outlineCount > 0) {
+      gl.useProgram(this.lines);
+      this.uniforms(this.lines, camera, view);
+      gl.uniform4f(gl.getUniformLocation(this.lines, "u_color"), 0.42, 0.45, 0.5, 0.55); // premultiplied grey
+      gl.bindVertexArray(this.lineVao);
+      gl.drawArrays(gl.LINES, 0, this.outlineCount);
+    }
     gl.useProgram(this.points);
     this.uniforms(this.points, camera, view);
     gl.uniform1f(gl.getUniformLocation(this.points, "u_size"), pointSize);

@@ -61,3 +61,22 @@ void main() {
   if (c.a < 0.02) discard;
   outColor = vec4(c.rgb * c.a, c.a);
 }`;
+
+/** The world outline under the places layout: thin lines of one colour. */
+export const LINE_VERTEX = `#version 300 es
+in vec2 a_pos;
+uniform vec2 u_center;
+uniform float u_scale;
+uniform vec2 u_view;
+void main() {
+  vec2 p = (a_pos - u_center) * u_scale;
+  gl_Position = vec4(p * 2.0 / u_view, 0.0, 1.0);
+}`;
+
+export const LINE_FRAGMENT = `#version 300 es
+precision mediump float;
+uniform vec4 u_color;
+out vec4 outColor;
+void main() {
+  outColor = u_color;
+}`;

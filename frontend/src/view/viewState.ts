@@ -8,7 +8,8 @@ import type { FilterIn, SortIn } from "../api/types";
 
 export const VIEWS = ["grid", "map", "duplicates", "tags", "tasks"] as const;
 export type ViewName = (typeof VIEWS)[number];
-export type GroupLevel = number | "folder";
+/** A property id, the folders, or a date property by year or month (``"4:year"``). */
+export type GroupLevel = number | "folder" | `${number}:year` | `${number}:month`;
 
 export interface ViewState {
   view: ViewName;
@@ -87,7 +88,9 @@ export function fromQuery(view: string, query: string): ViewState {
   if (group) {
     state.groupBy = group
       .split(",")
-      .map((part): GroupLevel | null => (part === "folder" ? "folder" : /^\d+$/.test(part) ? Number(part) : null))
+      .map((part): GroupLevel | null =>
+        part === "folder" ? "folder" : /^\d+$/.test(part) ? Number(part) : /^\d+:(year|month)$/.test(part) ? (part as GroupLevel) : null,
+      )
       .filter((level): level is GroupLevel => level !== null)
       .slice(0, 4);
   }

@@ -8,6 +8,7 @@ import sys
 from corpuscope.cli import (  # noqa: F401  (each module adds its commands)
     annotation_cmds,
     cluster_cmds,
+    export_cmds,
     project_cmds,
     search_cmds,
     serve_cmds,

@@ -113,20 +113,34 @@ def status(
 def export(
     project: ProjectArg,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="CSV file (default: stdout).")
+        Path | None,
+        typer.Option("--output", "-o", help="CSV or Parquet file (default: CSV on stdout)."),
     ] = None,
     properties: Annotated[
         list[str] | None,
         typer.Option("--property", "-p", help="Only these properties (repeatable)."),
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv or parquet (default: from the file name)."),
+    ] = None,
 ) -> None:
-    """Export property values as CSV: one row per file, tags as paths like Animals>Cats."""
+    """Export property values as CSV or Parquet: one row per file, tags as paths like
+    Animals>Cats (in Parquet, a list of such paths)."""
+    from corpuscope.services.table_exports import table_format, values_table, write_table
+
     with opened(project) as handle:
         if output is None:
             export_csv(handle, sys.stdout, properties=properties)
             return
-        with output.open("w", newline="", encoding="utf-8") as out:
-            rows = export_csv(handle, out, properties=properties)
+        chosen = table_format(output, fmt)
+        if chosen == "parquet":
+            table = values_table(handle, properties=properties)
+            write_table(table, output, "parquet")
+            rows = len(table[0].values)
+        else:
+            with output.open("w", newline="", encoding="utf-8") as out:
+                rows = export_csv(handle, out, properties=properties)
     typer.echo(f"Wrote {rows} rows to {format_name(output)}")
 
 

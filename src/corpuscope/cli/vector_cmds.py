@@ -178,7 +178,10 @@ def vectors(
     ] = None,
     export: Annotated[
         Path | None,
-        typer.Option(help="Write the vectors to FILE.npz (vectors, image_ids, paths) instead."),
+        typer.Option(
+            help="Write the vectors to FILE.npz or FILE.parquet (vectors, image_ids, paths, "
+            "model) instead."
+        ),
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Images per inference batch.")] = None,
     workers: Annotated[

@@ -21,6 +21,7 @@ from PIL import Image
 from corpuscope.analysis.detail import compute_detail
 from corpuscope.analysis.fingerprint import compute_fingerprint
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image, read_header
+from corpuscope.ingest.metadata import read_metadata
 from corpuscope.ingest.model_picture import write_model_picture
 from corpuscope.ingest.records import FileRecord, ImageRecord
 from corpuscope.ingest.scan import ScannedFile, describe_kind
@@ -109,12 +110,15 @@ def read_file(root: Path, scanned: ScannedFile, settings: ReadSettings) -> FileR
 def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
     with open_image(data, max_pixels=settings.max_pixels) as opened:
         header = read_header(opened)
+        metadata = read_metadata(opened)  # before decoding: that drops the EXIF orientation
         large = load_thumbnails(settings.thumbs_dir, sha1)
         if large is None:  # none yet, or damaged (an empty file after a power loss): make them
             picture = decode_rgb(opened, target=LARGE)  # synced by the importer, per batch
             large = write_thumbnails(picture, settings.thumbs_dir, sha1, sync=False)
             write_model_picture(settings.thumbs_dir, sha1)  # a new image: for its vectors
-    return ImageRecord(sha1, header.width, header.height, header.format, fingerprint_of(large))
+    return ImageRecord(
+        sha1, header.width, header.height, header.format, fingerprint_of(large), metadata
+    )
 
 
 def remake_thumbnails(path: Path, sha1: str, settings: ReadSettings) -> bool:

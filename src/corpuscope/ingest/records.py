@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corpuscope.ingest.metadata import Metadata
+
 
 @dataclass(frozen=True)
 class ImageRecord:
@@ -14,6 +16,7 @@ class ImageRecord:
     height: int
     format: str
     fingerprint: bytes | None
+    metadata: Metadata | None = None  # None: not read (a re-import reads it)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.services.metadata import ensure_editable
 from corpuscope.services.value_types import normalize_value
 from corpuscope.store import journal
 from corpuscope.store import properties as props
@@ -52,14 +53,14 @@ def create_property(project: Project, name: str, type_: str, mode: str = "image"
 
 
 def rename_property(project: Project, ref: PropertyRef, name: str) -> Property:
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
     scope = journal.property_scope(prop.id)
     with journaled(project, f"rename property {prop.name} to {name}", scope) as conn:
         return props.rename_property(conn, prop, name)
 
 
 def delete_property(project: Project, ref: PropertyRef) -> None:
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
     with journaled(
         project, f"delete property {prop.name}", journal.property_scope(prop.id)
     ) as conn:
@@ -67,6 +68,13 @@ def delete_property(project: Project, ref: PropertyRef) -> None:
 
 
 # --- values -----------------------------------------------------------------------------------
+
+
+def _editable(project: Project, ref: PropertyRef) -> Property:
+    """A property the user may change (not one holding metadata read from the files)."""
+    prop = props.load_property(project.read(), ref)
+    ensure_editable(prop)
+    return prop
 
 
 def _targets(conn: sqlite3.Connection, prop: Property, targets: Sequence[int]) -> list[int]:
@@ -83,7 +91,7 @@ def _targets(conn: sqlite3.Connection, prop: Property, targets: Sequence[int]) -
 
 def set_values(project: Project, ref: PropertyRef, targets: Sequence[int], value: object) -> int:
     """Set one value on many images; for tag properties ``value`` is a list of tags (replaced)."""
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
     with journaled(project, f"set {prop.name} on {len(ids)} images", scope) as conn:
@@ -100,7 +108,7 @@ def add_tags(
     project: Project, ref: PropertyRef, targets: Sequence[int], tags: Sequence[TagRef]
 ) -> int:
     """Add tags to many images (a single-tag property replaces its tag instead)."""
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
     if prop.type == "tag":
         return set_values(project, ref, targets, list(tags))
     ids = _targets(project.read(), prop, targets)
@@ -113,7 +121,7 @@ def add_tags(
 def remove_tags(
     project: Project, ref: PropertyRef, targets: Sequence[int], tags: Sequence[TagRef]
 ) -> int:
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
     with journaled(project, f"untag {len(ids)} images in {prop.name}", scope) as conn:
@@ -122,7 +130,7 @@ def remove_tags(
 
 
 def clear_values(project: Project, ref: PropertyRef, targets: Sequence[int]) -> int:
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
     with journaled(project, f"clear {prop.name} on {len(ids)} images", scope) as conn:
@@ -149,6 +157,8 @@ def apply_changes(
         raise InvalidInput("No changes were given.")
     conn = project.read()
     resolved = [(props.load_property(conn, change.property), change) for change in changes]
+    for prop, _ in resolved:
+        ensure_editable(prop)
     if len({prop.mode for prop, _ in resolved}) > 1:
         raise InvalidInput("A batch of changes must be all per-image or all per-file properties.")
     ids = _targets(conn, resolved[0][0], targets)
@@ -217,7 +227,7 @@ def create_tag(
     color: str | None = None,
     parents: Sequence[int] = (),
 ) -> Tag:
-    prop = props.load_property(project.read(), ref)
+    prop = _editable(project, ref)
 
     def scope(conn: sqlite3.Connection) -> Scope:
         return journal.tags_scope([tagstore.next_tag_id(conn), *parents])

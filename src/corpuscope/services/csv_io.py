@@ -4,7 +4,9 @@ Columns: ``folder``, ``path``, ``sha1``, then one column per property headed
 ``Name [type, mode]``. A tag is written as its path from a root tag, ``Animals>Cats``; a tag with
 several parents is written once per path, so the hierarchy (a DAG) comes back whole. Several
 tags in one cell are separated by ``|``; a ``|``, ``>`` or ``\\`` inside a name is escaped with
-``\\``. On import an empty cell leaves the stored value alone.
+``\\``. On import an empty cell leaves the stored value alone, and so does a cell of a
+read-only property (metadata read from the files); informational columns without a
+``[type, mode]`` heading that an export to a folder writes (:data:`INFORMATIONAL`) are skipped.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ from corpuscope.store.files import list_export_rows, locate_file
 from corpuscope.store.journal import Scope
 from corpuscope.store.properties import Property
 from corpuscope.store.tags import Tag
+from corpuscope.store.values import Scalar
 
 FIXED = ("folder", "path", "sha1")
+#: Columns an export to a folder adds after the fixed ones; an import skips them.
+INFORMATIONAL = ("exported", "group")
 #: The longest cell read (Python's csv module stops at 131,072 characters by default; an
 #: exported cell of many long tag paths can be longer).
 MAX_CELL = 16 * 1024 * 1024
@@ -41,7 +46,8 @@ def header_of(prop: Property) -> str:
     return f"{prop.name} [{prop.type}, {prop.mode}]"
 
 
-def _escape(name: str) -> str:
+def escape_name(name: str) -> str:
+    """A tag name inside a path: ``|``, ``>`` and ``\\`` escaped with ``\\``."""
     return name.replace("\\", "\\\\").replace("|", "\\|").replace(">", "\\>")
 
 
@@ -74,8 +80,8 @@ def _unescape(text: str) -> str:
 MAX_PATHS = 64
 
 
-def tag_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
-    """Paths of names from root tags down to ``tag_id`` that hold every parent link above it:
+def tag_ids_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[int]]:
+    """Paths of tag ids from root tags down to ``tag_id`` that hold every parent link above it:
     all of them when there are at most :data:`MAX_PATHS`, else one path per link not yet
     written (at most one per link). No recursion: a hierarchy 1,100 levels deep is fine."""
     order = _ancestors(tag_id, tags)
@@ -86,6 +92,11 @@ def tag_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
     if counts[tag_id] <= MAX_PATHS:
         return _every_path(tag_id, tags)
     return _covering_paths(tag_id, order, tags)
+
+
+def tag_paths(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
+    """The names along :func:`tag_ids_paths`."""
+    return [[tags[step].name for step in path] for path in tag_ids_paths(tag_id, tags)]
 
 
 def _ancestors(tag_id: int, tags: dict[int, Tag]) -> list[int]:
@@ -106,21 +117,21 @@ def _ancestors(tag_id: int, tags: dict[int, Tag]) -> list[int]:
     return finished[::-1]  # reverse post-order over parent links: children first
 
 
-def _every_path(tag_id: int, tags: dict[int, Tag]) -> list[list[str]]:
+def _every_path(tag_id: int, tags: dict[int, Tag]) -> list[list[int]]:
     """Every path, in the order of the parents (the first parent's paths first)."""
-    paths: list[list[str]] = []
-    stack: list[tuple[int, list[str]]] = [(tag_id, [])]
+    paths: list[list[int]] = []
+    stack: list[tuple[int, list[int]]] = [(tag_id, [])]
     while stack:
         node, below = stack.pop()
-        names = [tags[node].name, *below]
+        steps = [node, *below]
         parents = tags[node].parents
         if not parents:
-            paths.append(names)
-        stack.extend((parent, names) for parent in reversed(parents))
+            paths.append(steps)
+        stack.extend((parent, steps) for parent in reversed(parents))
     return paths
 
 
-def _covering_paths(tag_id: int, order: list[int], tags: dict[int, Tag]) -> list[list[str]]:
+def _covering_paths(tag_id: int, order: list[int], tags: dict[int, Tag]) -> list[list[int]]:
     """Paths that together hold every parent link above ``tag_id``, each adding one at least."""
     toward: dict[int, int] = {}  # an ancestor -> its child on a way down to tag_id
     links: list[tuple[int, int]] = []
@@ -129,7 +140,7 @@ def _covering_paths(tag_id: int, order: list[int], tags: dict[int, Tag]) -> list
             links.append((parent, node))
             toward.setdefault(parent, node)
     written: set[tuple[int, int]] = set()
-    paths: list[list[str]] = []
+    paths: list[list[int]] = []
     for parent, child in links:
         if (parent, child) in written:
             continue
@@ -143,17 +154,21 @@ def _covering_paths(tag_id: int, order: list[int], tags: dict[int, Tag]) -> list
             down.append(toward[down[-1]])
         chain = [*reversed(up), *down]
         written.update(itertools.pairwise(chain))
-        paths.append([tags[node].name for node in chain])
+        paths.append(chain)
     return paths
 
 
-def format_tags(tag_ids: Iterable[int], tags: dict[int, Tag]) -> str:
-    cells = [
-        ">".join(_escape(name) for name in path)
+def tag_cells(tag_ids: Iterable[int], tags: dict[int, Tag]) -> list[str]:
+    """Each tag's paths from a root, like ``Animals>Cats`` (names escaped)."""
+    return [
+        ">".join(escape_name(name) for name in path)
         for tag_id in tag_ids
         for path in tag_paths(tag_id, tags)
     ]
-    return "|".join(cells)
+
+
+def format_tags(tag_ids: Iterable[int], tags: dict[int, Tag]) -> str:
+    return "|".join(tag_cells(tag_ids, tags))
 
 
 def parse_tags(cell: str) -> list[list[str]]:
@@ -177,7 +192,7 @@ def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = 
         if properties
         else props.list_properties(conn)
     )
-    columns = [_Column(conn, prop) for prop in chosen]
+    columns = [ValueColumn(conn, prop) for prop in chosen]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED, *(header_of(prop) for prop in chosen)])
     count = 0
@@ -191,26 +206,36 @@ def export_csv(project: Project, out: TextIO, *, properties: list[str] | None = 
     return count
 
 
-class _Column:
+class ValueColumn:
+    """The values of one property, loaded once; called with a target, its CSV cell."""
+
     def __init__(self, conn: sqlite3.Connection, prop: Property) -> None:
         self.prop = prop
         if prop.is_tags:
             self.tags = {tag.id: tag for tag in tagstore.list_tags(conn, prop.id)}
             self.tag_values = valstore.load_tag_values(conn, prop)
-            self.written: dict[int, str] = {}  # a tag's paths, worked out once per export
+            self.written: dict[int, list[str]] = {}  # a tag's paths, worked out once per export
         else:
             self.scalars = valstore.load_scalar_values(conn, prop)
 
     def __call__(self, target: int) -> str:
         if self.prop.is_tags:
-            return "|".join(self._paths(tag_id) for tag_id in self.tag_values.get(target, []))
+            return "|".join(self.paths(target))
         value = self.scalars.get(target)
         return "" if value is None else format_value(self.prop.type, value)
 
-    def _paths(self, tag_id: int) -> str:
+    def paths(self, target: int) -> list[str]:
+        """A tag property's value: each of its tags' paths, like ``Animals>Cats``."""
+        return [cell for tag_id in self.tag_values.get(target, []) for cell in self._cells(tag_id)]
+
+    def _cells(self, tag_id: int) -> list[str]:
         if tag_id not in self.written:
-            self.written[tag_id] = format_tags([tag_id], self.tags)
+            self.written[tag_id] = tag_cells([tag_id], self.tags)
         return self.written[tag_id]
+
+    def raw(self, target: int) -> Scalar | None:
+        """A scalar property's stored value."""
+        return self.scalars.get(target)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -230,10 +255,12 @@ def import_csv(project: Project, source: TextIO) -> CsvImportSummary:
     header, *rows = _read_rows(source)
     if tuple(header[:3]) != FIXED:
         raise InvalidInput("The CSV file must start with the columns folder, path, sha1.")
-    specs = [_parse_header(text) for text in header[3:]]
     for number, row in enumerate(rows, start=2):
         if len(row) != len(header):
             raise InvalidInput(f"Line {number} of the CSV has {len(row)} cells, not {len(header)}.")
+    kept = [i for i, text in enumerate(header) if i < len(FIXED) or text not in INFORMATIONAL]
+    specs = [_parse_header(header[i]) for i in kept[len(FIXED) :]]
+    rows = [[row[i] for i in kept] for row in rows]
     with journaled(project, "import values from CSV", lambda c: _csv_scope(c, specs)) as conn:
         return _CsvImport(conn, specs).run(rows)
 
@@ -271,6 +298,8 @@ def _csv_scope(conn: sqlite3.Connection, specs: list[tuple[str, str, str]]) -> S
     next_id = props.next_property_id(conn)
     for name, _, _ in specs:
         found = props.find_property(conn, name)
+        if found is not None and found.read_only:
+            continue  # never changed by an import
         ids.append(found.id if found else next_id)
         next_id += found is None
     slices = tuple(piece for pid in ids for piece in journal.property_scope(pid).slices)
@@ -304,7 +333,7 @@ class _CsvImport:
                 continue
             file_id, image_id = found
             for prop, cell in zip(self.properties, row[3:], strict=True):
-                if cell.strip():
+                if cell.strip() and not prop.read_only:
                     self._set(prop, file_id if prop.mode == "instance" else image_id, cell, number)
                     count += 1
         return CsvImportSummary(

@@ -40,7 +40,18 @@ from corpuscope.store.properties import Property, list_properties, load_property
 from corpuscope.store.tags import Tag, list_tags
 from corpuscope.store.values import Scalar
 
-LevelRef = PropertyRef | Literal["folder"]
+DATE_PARTS = ("year", "month")
+
+
+@dataclass(frozen=True)
+class DatePart:
+    """A grouping level by the year or the month of a date property's values."""
+
+    property: PropertyRef
+    part: Literal["year", "month"]
+
+
+LevelRef = PropertyRef | Literal["folder"] | DatePart
 GroupKey = tuple[object, ...]
 Codes = npt.NDArray[np.int64]
 MAX_LEVELS = 4
@@ -83,7 +94,7 @@ class _LevelInfo:
             ordered = sorted(self.folders, key=lambda key: self.folders[key])
             self.order = {key: rank for rank, key in enumerate(ordered)}
         else:
-            self.name = prop.name
+            self.name = prop.name if level.part is None else f"{prop.name} ({level.part})"
             if prop.is_tags:
                 self.tags = {tag.id: tag for tag in list_tags(conn, prop.id)}
                 self._tree_order()
@@ -114,6 +125,8 @@ class _LevelInfo:
             return GroupNode(
                 key, tag.name, count, tag.color, 0, self.depths.get(tag.id, 0), tag.parents
             )
+        if self.level.part is not None:
+            return GroupNode(key, str(key), count)
         return GroupNode(key, format_value(prop.type, cast(Scalar, key)), count)
 
     def sort_key(self, node: GroupNode) -> tuple[int, object, str]:
@@ -144,12 +157,48 @@ def _tag_key(tag: Tag) -> tuple[str, int]:
     return (tag.name.lower(), tag.id)
 
 
-def _levels(conn: sqlite3.Connection, refs: Sequence[LevelRef]) -> list[Level]:
+def resolve_levels(conn: sqlite3.Connection, refs: Sequence[LevelRef]) -> list[Level]:
+    """Check grouping levels (1 to 4, each once) and load their properties."""
     if not 1 <= len(refs) <= MAX_LEVELS:
         raise InvalidInput(f"Group by 1 to {MAX_LEVELS} properties.")
     if len(set(refs)) != len(refs):
         raise InvalidInput("Each property can appear only once in a grouping.")
-    return [Level(None) if ref == "folder" else Level(load_property(conn, ref)) for ref in refs]
+    return [_level(conn, ref) for ref in refs]
+
+
+def _level(conn: sqlite3.Connection, ref: LevelRef) -> Level:
+    if ref == "folder":
+        return Level(None)
+    if not isinstance(ref, DatePart):
+        return Level(load_property(conn, ref))
+    prop = load_property(conn, ref.property)
+    if prop.type != "date" or ref.part not in DATE_PARTS:
+        raise InvalidInput(
+            f"Only date properties can be grouped by year or month; {prop.name!r} is {prop.type}."
+        )
+    return Level(prop, ref.part)
+
+
+def date_part_key(value: object, part: str) -> str | None:
+    """``"2019-07-14T10:30:00"`` -> ``"2019"`` (year) or ``"2019-07"`` (month)."""
+    size = 4 if part == "year" else 7
+    text = str(value)[:size]
+    valid = len(text) == size and text[:4].isdigit() and (size == 4 or text[5:7].isdigit())
+    return text if valid else None
+
+
+def _date_part_range(key: object, part: str) -> tuple[str, str]:
+    """The first day of a year or month group, and the first day after it."""
+    if not isinstance(key, str) or date_part_key(key, part) != key:
+        raise InvalidInput(
+            f"A group by {part} is keyed like {'2019' if part == 'year' else '2019-07'}."
+        )
+    year = int(key[:4])
+    if part == "year":
+        return f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    month = int(key[5:7])
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year:04d}-{month:02d}-01", f"{after[0]:04d}-{after[1]:02d}-01"
 
 
 @in_one_snapshot
@@ -165,7 +214,7 @@ def group_images(
         raise InvalidInput(f"Ask for 1 to {MAX_GROUPS} groups per level.")
     conn = project.read()
     resolved = resolve_filter(conn, flt)
-    found = _levels(conn, levels)
+    found = resolve_levels(conn, levels)
     infos = [_LevelInfo(conn, level) for level in found]
     images = groupstore.load_filtered_ids(conn, resolved)
     counts, totals = _Counter(conn, images).count(found)
@@ -194,6 +243,8 @@ class _Counter:
         totals: list[dict[GroupKey, int]] = []
         for level in levels:
             pair_images, keys = groupstore.load_level_pairs(self.conn, level)
+            if level.part is not None:
+                pair_images, keys = date_part_pairs(pair_images, keys, level.part)
             pair_codes, decoder = _encode(level, keys)
             decoders.append(decoder)
             if level.prop is not None and level.prop.is_tags:
@@ -213,6 +264,17 @@ class _Counter:
         index, up = _join(tags, ancestry[:, 0], ancestry[:, 1])
         joined, _ = _unique_rows(np.column_stack([images[index], up]))
         return joined[:, 0], joined[:, 1]
+
+
+def date_part_pairs(images: Ids, values: list[object] | Ids, part: str) -> tuple[Ids, list[object]]:
+    """Each (image, date) pair as (image, year or month), once per image and key."""
+    seen: dict[tuple[int, str], None] = {}
+    for image, value in zip(images.tolist(), values, strict=True):
+        key = date_part_key(value, part)
+        if key is not None:
+            seen.setdefault((image, key), None)
+    pairs = list(seen)
+    return np.array([p[0] for p in pairs], dtype=np.int64), [p[1] for p in pairs]
 
 
 def _encode(level: Level, keys: list[object] | Ids) -> tuple[Codes, list[object] | None]:
@@ -331,7 +393,7 @@ def group_filter(
     """``flt`` narrowed to the group at ``key`` (one key per level from the top; a prefix
     selects an outer group). With ``descendants``, a tag key takes the tags below it too."""
     conn = project.read()
-    found = _levels(conn, levels)
+    found = resolve_levels(conn, levels)
     if not 1 <= len(key) <= len(found):
         raise InvalidInput("Give one key per grouping level, from the top (at most one per level).")
     spec = flt or FilterSpec()
@@ -346,6 +408,10 @@ def group_filter(
             folder_ids = [value]
         elif value is None:
             conditions.append(ConditionSpec(level.prop.id, "empty"))
+        elif level.part is not None:
+            first, after = _date_part_range(value, level.part)
+            conditions.append(ConditionSpec(level.prop.id, "ge", value=first))
+            conditions.append(ConditionSpec(level.prop.id, "lt", value=after))
         elif level.prop.is_tags:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InvalidInput(f"A group of {level.prop.name!r} is keyed by a tag id.")

@@ -25,6 +25,7 @@ from corpuscope.ingest.reader import DEFAULT_MAX_BYTES, ReadSettings, read_file
 from corpuscope.ingest.readers import read_files
 from corpuscope.ingest.records import FileRecord
 from corpuscope.ingest.scan import ScannedFile, ScanProblem, scan_folder
+from corpuscope.services.metadata import refresh_metadata, save_record_metadata
 from corpuscope.store.db import Project
 from corpuscope.store.files import SavedBatch, load_file_states, mark_missing, save_file_records
 from corpuscope.store.folders import Folder, mark_folder_imported, save_folder
@@ -143,6 +144,7 @@ def _import_folder(
             _save(project, folder, batch, summary)
             batch, last_commit = [], time.monotonic()
     _save(project, folder, batch, summary)
+    refresh_metadata(project, folder, root, cancel=options.cancel)
     if options.cancel is not None and options.cancel.is_set():
         summary.cancelled = True
         return
@@ -170,6 +172,7 @@ def _save(
     try:
         with project.write() as conn:
             saved = save_file_records(conn, folder, batch, exists=os.path.exists)
+            save_record_metadata(conn, batch)
     except _RECORD_FAULTS as fault:
         if len(batch) > 1:
             middle = len(batch) // 2

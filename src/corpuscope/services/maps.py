@@ -21,6 +21,7 @@ from corpuscope.errors import InvalidInput
 from corpuscope.services.progress import check_cancel
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project, in_one_snapshot
+from corpuscope.store.metadata import load_positions
 
 MapPoints = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
@@ -96,3 +97,8 @@ def _save(
             landmarks=fitted.landmarks,
             landmark_coords=fitted.landmark_coords,
         )
+
+
+def map_places(project: Project) -> list[tuple[int, float, float]]:
+    """``(image id, latitude, longitude)`` of every image whose file holds a GPS position."""
+    return load_positions(project.read())

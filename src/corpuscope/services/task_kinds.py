@@ -16,6 +16,7 @@ from typing import Any
 from corpuscope.embed.registry import find_model
 from corpuscope.errors import InvalidInput, ModelUnavailable
 from corpuscope.filenames import format_name, name_text, parse_name
+from corpuscope.services.folder_export import check_export_task, run_export_task
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
 from corpuscope.services.maps import map_coordinates
 from corpuscope.services.models import project_model
@@ -136,6 +137,7 @@ KINDS: dict[str, TaskKind] = {
     "import": TaskKind(_check_import, _run_import),
     "vectors": TaskKind(_check_vectors, _run_vectors),
     "map": TaskKind(_check_map, _run_map),
+    "export": TaskKind(check_export_task, run_export_task),
     "cluster": TaskKind(_run_check("cluster"), _run_run, lane=ANALYSIS),
     "duplicates": TaskKind(_run_check("duplicates"), _run_run, lane=ANALYSIS),
 }

@@ -171,6 +171,10 @@ class TaskRunner:
         """Queue laying out the 2-D map (``refit``: start over instead of extending it)."""
         return self.submit("map", {"model": model, "refit": refit})
 
+    def queue_export(self, params: dict[str, Any]) -> TaskRecord:
+        """Queue an export of images to a folder (checked now; see services.folder_export)."""
+        return self.submit("export", params)
+
     def queue_run(self, request: RunRequest) -> TaskRecord:
         """Queue a clustering, near-duplicate or by-tags run (checked now)."""
         return self.submit(task_kind_of(request), request.to_params())

@@ -196,13 +196,43 @@ def _without_vectors(missing: list[int], vector_set: VectorSet) -> NotFound:
 
 @in_one_snapshot
 def export_vectors(project: Project, path: Path, *, model: str | None = None) -> int:
-    """Write ``vectors``, ``image_ids`` and ``paths`` (one relative path per image) to an .npz."""
-    if path.suffix != ".npz":
-        raise InvalidInput("The export file name must end in .npz.")
+    """Write ``vectors``, ``image_ids``, ``paths`` (one relative path per image) and ``model``
+    to an .npz file, or as the same columns (one row per image) to a .parquet file."""
+    if path.suffix not in (".npz", ".parquet"):
+        raise InvalidInput("The export file name must end in .npz or .parquet.")
     ids, X, vector_set = load_project_vectors(project, model)
     first_path: dict[int, str] = {}
     for _, image_id, _, rel_path, _ in list_export_rows(project.read()):
         first_path.setdefault(image_id, rel_path)
-    paths = np.array([first_path.get(int(i), "") for i in ids], dtype=str)
-    np.savez(path, vectors=X, image_ids=ids, paths=paths, model=np.array(vector_set.model))
+    paths = [first_path.get(int(i), "") for i in ids]
+    if path.suffix == ".parquet":
+        _write_parquet(path, ids, X, paths, vector_set.model)
+    else:
+        np.savez(
+            path,
+            vectors=X,
+            image_ids=ids,
+            paths=np.array(paths, dtype=str),
+            model=np.array(vector_set.model),
+        )
     return len(ids)
+
+
+def _write_parquet(
+    path: Path, ids: npt.NDArray[np.int64], X: npt.NDArray[np.float32], paths: list[str], model: str
+) -> None:
+    """Columns ``image_ids``, ``paths``, ``vectors`` (fixed-size lists of float32), ``model``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    d = X.shape[1] if X.ndim == 2 else 0
+    vectors = pa.FixedSizeListArray.from_arrays(pa.array(X.reshape(-1), pa.float32()), d)
+    table = pa.table(
+        {
+            "image_ids": pa.array(ids, pa.int64()),
+            "paths": pa.array(paths, pa.string()),
+            "vectors": vectors,
+            "model": pa.array([model] * len(ids), pa.string()).dictionary_encode(),
+        }
+    )
+    pq.write_table(table, path)

@@ -21,9 +21,11 @@ Ids = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Level:
-    """A grouping level: a property, or the folders when ``prop`` is None."""
+    """A grouping level: a property, or the folders when ``prop`` is None; ``part`` ("year",
+    "month") groups a date property by that part of its dates."""
 
     prop: Property | None
+    part: str | None = None
 
 
 def _ids(rows: list[tuple[object, ...]], column: int = 0) -> Ids:

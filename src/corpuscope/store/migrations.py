@@ -273,6 +273,16 @@ MODEL_CHOICE = (
     )""",
 )
 
+# Standard metadata read from the files at import (EXIF, XMP, IPTC, PNG text): a property that
+# holds it names its field and is read-only; an image records which reader version read it, so
+# a re-import reads again the images read by none or by an older one.
+METADATA = (
+    "ALTER TABLE properties ADD COLUMN metadata_field TEXT",
+    "CREATE UNIQUE INDEX properties_metadata_field ON properties(metadata_field) "
+    "WHERE metadata_field IS NOT NULL",
+    "ALTER TABLE images ADD COLUMN metadata_version INTEGER",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -285,6 +295,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0009_fingerprint_detail", FINGERPRINT_DETAIL),
     ("0010_run_levels", RUN_LEVELS),
     ("0011_model_choice", MODEL_CHOICE),
+    ("0013_metadata", METADATA),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (

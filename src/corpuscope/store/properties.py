@@ -15,6 +15,9 @@ PROPERTY_TYPES: tuple[PropertyType, ...] = (
 )  # fmt: skip
 TAG_TYPES: tuple[PropertyType, ...] = ("tag", "multi_tags")
 PROPERTY_MODES: tuple[PropertyMode, ...] = ("image", "instance")
+#: Properties holding metadata read from the files have ids from here on (one per field), so
+#: the user's own properties keep numbering 1, 2, 3... and come first in every list.
+METADATA_IDS = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -23,15 +26,25 @@ class Property:
     name: str
     type: PropertyType
     mode: PropertyMode
+    #: The metadata field it holds (read from the files at import, read-only), or None.
+    metadata: str | None = None
 
     @property
     def is_tags(self) -> bool:
         return self.type in TAG_TYPES
 
+    @property
+    def read_only(self) -> bool:
+        return self.metadata is not None
+
 
 def _property(row: sqlite3.Row) -> Property:
     return Property(
-        row["id"], row["name"], cast(PropertyType, row["type"]), cast(PropertyMode, row["mode"])
+        row["id"],
+        row["name"],
+        cast(PropertyType, row["type"]),
+        cast(PropertyMode, row["mode"]),
+        row["metadata_field"],
     )
 
 
@@ -56,6 +69,8 @@ def save_property(
         raise InvalidInput(f"Unknown property mode {mode!r}; use 'image' or 'instance'.")
     if find_property(conn, name) is not None:
         raise Conflict(f"A property named {name!r} already exists.")
+    if property_id is None:
+        property_id = next_property_id(conn)
     row = conn.execute(
         "INSERT INTO properties (id, name, type, mode) VALUES (?, ?, ?, ?) RETURNING *",
         (property_id, name, type_, mode),
@@ -104,7 +119,7 @@ def rename_property(conn: sqlite3.Connection, prop: Property, name: str) -> Prop
     if other is not None and other.id != prop.id:
         raise Conflict(f"A property named {name!r} already exists.")
     conn.execute("UPDATE properties SET name = ? WHERE id = ?", (name, prop.id))
-    return Property(prop.id, name, prop.type, prop.mode)
+    return Property(prop.id, name, prop.type, prop.mode, prop.metadata)
 
 
 def delete_property(conn: sqlite3.Connection, prop: Property) -> None:
@@ -113,5 +128,8 @@ def delete_property(conn: sqlite3.Connection, prop: Property) -> None:
 
 
 def next_property_id(conn: sqlite3.Connection) -> int:
-    """The id the next inserted property gets (call inside the write transaction)."""
-    return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM properties").fetchone()[0])
+    """The id the next property of the user gets (call inside the write transaction)."""
+    row = conn.execute(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM properties WHERE id < ?", (METADATA_IDS,)
+    )
+    return int(row.fetchone()[0])

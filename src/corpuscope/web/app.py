@@ -16,6 +16,7 @@ from corpuscope.web.recent import RecentProjects
 from corpuscope.web.routes import annotations as annotation_routes
 from corpuscope.web.routes import (
     csv,
+    exports,
     grouping,
     history,
     images,
@@ -42,6 +43,7 @@ ROUTERS = (
     similarity,
     maps,
     tasks,
+    exports,
 )
 ERRORS = {
     code: {"model": ErrorOut, "description": text}

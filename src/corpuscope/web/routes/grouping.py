@@ -9,7 +9,13 @@ from fastapi import APIRouter
 from corpuscope.services.grouping import group_images, list_group_member_ids, list_group_members
 from corpuscope.web.deps import ProjectDep
 from corpuscope.web.routes.convert import page_out
-from corpuscope.web.schemas.grouping import GroupingIn, GroupingOut, MemberIdsIn, MembersIn
+from corpuscope.web.schemas.grouping import (
+    GroupingIn,
+    GroupingOut,
+    MemberIdsIn,
+    MembersIn,
+    level_refs,
+)
 from corpuscope.web.schemas.images import IdPageOut, ImagePageOut
 
 router = APIRouter(prefix="/api/projects/{pid}", tags=["grouping"])
@@ -18,7 +24,9 @@ router = APIRouter(prefix="/api/projects/{pid}", tags=["grouping"])
 @router.post("/grouping")
 def grouping(body: GroupingIn, project: ProjectDep) -> GroupingOut:
     """Nested groups with counts; tag levels in tree order with their totals."""
-    result = group_images(project, body.levels, body.filter.to_spec(), max_groups=body.max_groups)
+    result = group_images(
+        project, level_refs(body.levels), body.filter.to_spec(), max_groups=body.max_groups
+    )
     return GroupingOut.model_validate(asdict(result))
 
 
@@ -27,7 +35,7 @@ def group_members(body: MembersIn, project: ProjectDep) -> ImagePageOut:
     """One page of the images of one group (``key``: one key per level from the top)."""
     page = list_group_members(
         project,
-        body.levels,
+        level_refs(body.levels),
         body.key,
         body.filter.to_spec(),
         descendants=body.descendants,
@@ -44,7 +52,7 @@ def group_member_ids(body: MemberIdsIn, project: ProjectDep) -> IdPageOut:
     """The ids of one group's images (up to 100,000), e.g. to set a value on the whole group."""
     found = list_group_member_ids(
         project,
-        body.levels,
+        level_refs(body.levels),
         body.key,
         body.filter.to_spec(),
         descendants=body.descendants,

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from corpuscope.services.maps import map_coordinates
+from corpuscope.services.maps import map_coordinates, map_places
 from corpuscope.web.deps import ProjectDep, RunnerDep
 from corpuscope.web.routes.convert import task_out
 from corpuscope.web.schemas.common import Name
 from corpuscope.web.schemas.projects import TaskOut
-from corpuscope.web.schemas.similarity import MapIn, MapOut, SubsetMapIn
+from corpuscope.web.schemas.similarity import MapIn, MapOut, PlacesOut, SubsetMapIn
 
 router = APIRouter(prefix="/api/projects/{pid}", tags=["map"])
 
@@ -34,3 +34,14 @@ def subset_map(body: SubsetMapIn, project: ProjectDep) -> MapOut:
     """A map of some images only, laid out now (not kept)."""
     ids, xy = map_coordinates(project, model=body.model, image_ids=body.image_ids)
     return MapOut(ids=ids.tolist(), x=xy[:, 0].tolist(), y=xy[:, 1].tolist())
+
+
+@router.get("/map/places")
+def get_places(project: ProjectDep) -> PlacesOut:
+    """The images whose files hold a GPS position, placed by it (empty lists when none do)."""
+    found = map_places(project)
+    return PlacesOut(
+        ids=[row[0] for row in found],
+        latitude=[row[1] for row in found],
+        longitude=[row[2] for row in found],
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from corpuscope.web.schemas.common import Id, IdList, Name, Ref, Scalar, Strict
 
@@ -90,13 +90,22 @@ class TagOut(BaseModel):
 
 
 class PropertyOut(BaseModel):
-    """``tags``: for tag properties, every tag with its parents (a DAG) and its count."""
+    """``tags``: for tag properties, every tag with its parents (a DAG) and its count.
+    ``metadata``: the metadata field a read-only property holds (read from the files at
+    import: ``taken``, ``camera_make``, ``latitude``...), null for the user's own properties."""
 
     id: int
     name: str
     type: str
     mode: str
+    metadata: str | None = None
     tags: list[TagOut] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def read_only(self) -> bool:
+        """Values read from the files: filter, sort, group and export them, never edit them."""
+        return self.metadata is not None
 
 
 class MergeOut(BaseModel):

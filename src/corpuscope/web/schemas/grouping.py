@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
-from corpuscope.web.schemas.common import Id, Name, Scalar, Strict
+from corpuscope.services.grouping import DatePart, LevelRef
+from corpuscope.web.schemas.common import Id, Name, Ref, Scalar, Strict
 from corpuscope.web.schemas.images import FilterIn, SortIn
 
-Level = Id | Name  # a property id or name, or "folder"
+
+class DatePartIn(Strict):
+    """A level by the year or the month of a date property: ``{"property": 4, "by": "year"}``."""
+
+    property: Ref
+    by: Literal["year", "month"]
+
+
+Level = Id | Name | DatePartIn  # a property id or name, "folder", or a date property's part
+
+
+def level_refs(levels: list[Level]) -> list[LevelRef]:
+    """The service's level references."""
+    return [
+        DatePart(level.property, level.by) if isinstance(level, DatePartIn) else level
+        for level in levels
+    ]
+
+
 Key = bool | int | float | str | None
 
 

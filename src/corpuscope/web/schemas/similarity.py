@@ -96,3 +96,11 @@ class MapOut(BaseModel):
     ids: list[int]
     x: list[float]
     y: list[float]
+
+
+class PlacesOut(BaseModel):
+    """One point per image whose file holds a GPS position, in degrees (WGS 84)."""
+
+    ids: list[int]
+    latitude: list[float]
+    longitude: list[float]

@@ -1,0 +1,21 @@
+/** Points of a map layout as the canvas takes them: ids, and x, y interleaved. */
+
+export interface PointArrays {
+  ids: Int32Array;
+  /** ``[x0, y0, x1, y1, ...]`` */
+  xy: Float32Array;
+}
+
+export function toPoints(ids: number[], xs: number[], ys: number[]): PointArrays {
+  const xy = new Float32Array(2 * ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    xy[2 * i] = xs[i]!;
+    xy[2 * i + 1] = ys[i]!;
+  }
+  return { ids: Int32Array.from(ids), xy };
+}
+
+/** Whether ``b`` holds exactly the points of ``a`` (nothing to redraw). */
+export function samePoints(a: PointArrays | null, b: PointArrays): boolean {
+  return !!a && a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]) && a.xy.every((v, i) => v === b.xy[i]);
+}
