@@ -5,6 +5,7 @@ followed by a resume. Ray starts slowly, so the module shares one instance and k
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from corpuscope.store.db import Project, create_project, open_project
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.slow
 COUNT = 20
+ODD_NAME = b"caf\xe9 05.jpg"  # Latin-1, as old archives hold
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +61,32 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("ray-corpus")
     for seed in range(COUNT):
         picture(seed, (480, 360) if seed % 3 else (300, 500)).save(folder / f"{seed:02}.jpg")
+    (folder / "05.jpg").rename(os.fsdecode(os.fsencode(folder) + b"/" + ODD_NAME))
     return folder
 
 
 def _project(root: Path, corpus: Path) -> Project:
-    """The corpus imported; two images as if imported before model pictures, one unusable."""
+    """The corpus imported; two images as if imported before model pictures, one read from its
+    original file (a name that is not UTF-8), one unusable."""
     project = create_project(root)
     run_import(project, [corpus])
     rows = project.read().execute("SELECT id, sha1 FROM images ORDER BY id").fetchall()
     for _, sha1 in rows[3:5]:
         model_picture_path(project.thumbs_dir, sha1).unlink()
+    [(odd,)] = (
+        project.read()
+        .execute(
+            "SELECT images.sha1 FROM images JOIN files ON files.image_id = images.id"
+            " WHERE files.path_bytes = ?",
+            (ODD_NAME,),
+        )
+        .fetchall()
+    )
+    for path in (
+        thumbnail_path(project.thumbs_dir, odd, LARGE),
+        model_picture_path(project.thumbs_dir, odd),
+    ):
+        path.unlink(missing_ok=True)  # read from its original file, whose name is not UTF-8
     broken = rows[7][1]
     thumbnail_path(project.thumbs_dir, broken, LARGE).write_bytes(b"no longer a JPEG")
     model_picture_path(project.thumbs_dir, broken).write_bytes(b"P6 no longer a picture")

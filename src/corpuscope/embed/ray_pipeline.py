@@ -23,6 +23,7 @@ never mix weights. Two ways for the workers to get the images:
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,22 +134,24 @@ def _layout(
 
 
 def _tables(rows: list[tuple[int, Path | ModelPicture]], block_rows: int) -> list[Any]:
-    """The items as Arrow tables of ``block_rows`` rows: id, path, picture, fallback."""
+    """The items as Arrow tables of ``block_rows`` rows: id, path, picture, fallback (paths as
+    their bytes: a file name need not be UTF-8, and Arrow strings must be)."""
     import pyarrow as pa
 
     columns: dict[str, list[Any]] = {"id": [], "path": [], "picture": [], "fallback": []}
     for item_id, source in rows:
         picture = isinstance(source, ModelPicture)
         columns["id"].append(item_id)
-        columns["path"].append(source.path if isinstance(source, ModelPicture) else str(source))
+        path = source.path if isinstance(source, ModelPicture) else str(source)
+        columns["path"].append(os.fsencode(path))
         columns["picture"].append(picture)
-        columns["fallback"].append(source.fallback if isinstance(source, ModelPicture) else "")
+        columns["fallback"].append(os.fsencode(source.fallback) if picture else b"")
     schema = pa.schema(
         [
             ("id", pa.int64()),
-            ("path", pa.string()),
+            ("path", pa.binary()),
             ("picture", pa.bool_()),
-            ("fallback", pa.string()),
+            ("fallback", pa.binary()),
         ]
     )
     table = pa.table(columns, schema=schema)
@@ -184,13 +187,13 @@ def read_files(batch: dict[str, npt.NDArray[Any]], side: int) -> dict[str, npt.N
     ):
         data, is_picture, reason = b"", bool(picture), ""
         try:
-            data = read_bytes(Path(str(path)))
+            data = read_bytes(Path(os.fsdecode(path)))
         except BadImage as error:
             reason = str(error)
         if is_picture and decode_picture(data, side) is None:  # a header check: no decoding
             data, is_picture, reason = b"", False, ""
             try:
-                data = read_bytes(Path(str(fallback)))
+                data = read_bytes(Path(os.fsdecode(fallback)))
             except BadImage as error:
                 reason = str(error)
         datas.append(data)
@@ -281,7 +284,9 @@ class _ModelWorker:
 
 
 def _source(path: Any, picture: Any, fallback: Any) -> Source:
-    return ModelPicture(str(path), str(fallback)) if bool(picture) else str(path)
+    if bool(picture):
+        return ModelPicture(os.fsdecode(path), os.fsdecode(fallback))
+    return os.fsdecode(path)
 
 
 def _results(ray: ModuleType, batches: Iterator[Any], dim: int) -> Iterator[EmbeddedBatch]:
