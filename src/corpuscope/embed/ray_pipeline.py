@@ -141,11 +141,14 @@ def _tables(rows: list[tuple[int, Path | ModelPicture]], block_rows: int) -> lis
     columns: dict[str, list[Any]] = {"id": [], "path": [], "picture": [], "fallback": []}
     for item_id, source in rows:
         picture = isinstance(source, ModelPicture)
+        if isinstance(source, ModelPicture):
+            path, fallback = source.path, source.fallback
+        else:
+            path, fallback = str(source), ""
         columns["id"].append(item_id)
-        path = source.path if isinstance(source, ModelPicture) else str(source)
         columns["path"].append(os.fsencode(path))
         columns["picture"].append(picture)
-        columns["fallback"].append(os.fsencode(source.fallback) if picture else b"")
+        columns["fallback"].append(os.fsencode(fallback))
     schema = pa.schema(
         [
             ("id", pa.int64()),
