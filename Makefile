@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml Makefile $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(TORCH)
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[clip,demo,dev,export]' $(TORCH)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[clip,demo,dev,export,ray]' $(TORCH)
 	touch $@
 
 # Pin what the working .venv holds (the local "+cpu" label dropped: the pin is the version).

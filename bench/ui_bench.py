@@ -27,6 +27,7 @@ import statistics
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -37,6 +38,9 @@ from corpuscope.store import vectors as vecstore
 from corpuscope.store.db import create_project, is_project, open_project
 from corpuscope.store.files import save_file_records
 from corpuscope.store.folders import mark_folder_imported, save_folder
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CORPUSCOPE_CHROMIUM", "/usr/bin/chromium")
@@ -57,9 +61,15 @@ def _pool_picture(index: int, size: int) -> Image.Image:
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
 
 
-def build(root: Path, n: int) -> None:
-    """The synthetic project (kept between runs: building it takes a minute or two)."""
-    marker = root / f".bench-{n}"
+def build(root: Path, n: int, *, dim: int = DIM, clusters: int = CLUSTERS) -> None:
+    """The synthetic project (kept between runs: building it takes a minute or two).
+
+    ``dim``/``clusters``: the vectors' size and planted clusters (written in chunks, so a
+    million 1280-d vectors never sit in memory at once).
+    """
+    marker = root / (
+        f".bench-{n}" if (dim, clusters) == (DIM, CLUSTERS) else f".bench-{n}-{dim}-{clusters}"
+    )
     if marker.exists():
         return
     pool = root.parent / "pool"
@@ -73,7 +83,7 @@ def build(root: Path, n: int) -> None:
     folder_path = root.parent / "images"
     folder_path.mkdir(exist_ok=True)
     rng = np.random.default_rng(0)
-    centres = rng.normal(size=(CLUSTERS, DIM)).astype(np.float32)
+    centres = rng.normal(size=(clusters, dim)).astype(np.float32)
     with project:
         with project.write() as conn:
             folder = save_folder(conn, folder_path)
@@ -100,7 +110,7 @@ def build(root: Path, n: int) -> None:
                 conn,
                 model="efficientnet-lite0",
                 version="bench",
-                dim=DIM,
+                dim=dim,
                 preprocessing="synthetic",
                 runtime="none",
             )
@@ -108,14 +118,15 @@ def build(root: Path, n: int) -> None:
                 [row[0] for row in conn.execute("SELECT id FROM images ORDER BY id")],
                 dtype=np.int64,
             )
-        labels = rng.integers(0, CLUSTERS, len(ids))
-        X = centres[labels] + 0.35 * rng.normal(size=(len(ids), DIM)).astype(np.float32)
-        X /= np.linalg.norm(X, axis=1, keepdims=True)
-        for start in range(0, len(ids), 20_000):
+        chunk = 20_000
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            labels = rng.integers(0, clusters, len(part))
+            X = centres[labels] + 0.35 * rng.normal(size=(len(part), dim)).astype(np.float32)
+            X /= np.linalg.norm(X, axis=1, keepdims=True)
             with project.write() as conn:
-                vecstore.save_vectors(
-                    conn, vector_set, ids[start : start + 20_000], X[start : start + 20_000]
-                )
+                vecstore.save_vectors(conn, vector_set, part, X)
+        vecstore.load_vectors(project.read(), vector_set, project.cache_dir)  # the load cache
     marker.touch()
 
 
@@ -223,6 +234,63 @@ def describe(frames: list[float]) -> str:
     )
 
 
+def measure_grid(page: Page, url: str, pid: str, seconds: float) -> dict[str, object]:
+    """Open the grid: time to the first thumbnails, then frame times while scrolling."""
+    results: dict[str, object] = {}
+    page.add_init_script(WATCH_THUMBS)
+    page.goto(f"{url}#/p/{pid}/grid")
+    page.wait_for_function("() => window.__thumbs.first !== null", timeout=300_000)
+    complete = page.wait_for_function(SCREEN_COMPLETE, timeout=300_000).json_value()
+    first = page.evaluate("window.__thumbs.first")
+    print(
+        f"grid: first thumbnail shown {first:.0f} ms after navigation; first screen complete at {complete:.0f} ms"
+    )
+    results["first_thumbnail_ms"] = first
+    results["first_screen_ms"] = complete
+    for name, step in (("reading pace, 40 px/frame", 40), ("fling, 400 px/frame", 400)):
+        frames = page.evaluate(SCROLL, [step, seconds])
+        print(f"grid scroll ({name}): {describe(frames)}")
+        results[f"scroll_{step}"] = frames
+    return results
+
+
+def _map_first_render(page: Page, url: str, pid: str) -> float:
+    page.goto("about:blank")
+    page.goto(f"{url}#/p/{pid}/map")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('corpuscope:map-first-render').length > 0",
+        timeout=600_000,
+    )
+    started: float = page.evaluate(
+        "performance.getEntriesByName('corpuscope:map-first-render')[0].startTime"
+    )
+    return started
+
+
+def measure_map(page: Page, url: str, pid: str, seconds: float) -> dict[str, object]:
+    """Open the map twice (layout computed, then cached), then pan and zoom it."""
+    results: dict[str, object] = {}
+    first_map = _map_first_render(page, url, pid)
+    print(
+        f"map: first render {first_map:.0f} ms after navigation (the server lays the map out on first use)"
+    )
+    results["map_first_render_ms"] = first_map
+    cached = _map_first_render(page, url, pid)
+    print(f"map: first render {cached:.0f} ms after navigation, layout already computed")
+    results["map_cached_render_ms"] = cached
+    page.wait_for_timeout(1000)
+    for mode in ("pan", "zoom"):
+        motion = page.evaluate(MAP_MOTION, [mode, seconds])
+        fps = motion["draws"] / motion["seconds"]
+        print(
+            f"map {mode} ({motion['points']:,} points): {fps:.0f} frames/s drawn, "
+            f"{motion['renders']} full WebGL redraws; {describe(motion['frames'])}"
+        )
+        results[f"map_{mode}"] = motion
+        results[f"map_{mode}_fps"] = fps
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -247,56 +315,9 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.add_init_script(WATCH_THUMBS)
-            page.goto(f"{url}#/p/{pid}/grid")
-            page.wait_for_function("() => window.__thumbs.first !== null", timeout=300_000)
-            complete = page.wait_for_function(SCREEN_COMPLETE, timeout=300_000).json_value()
-            first = page.evaluate("window.__thumbs.first")
-            print(
-                f"grid: first thumbnail shown {first:.0f} ms after navigation; first screen complete at {complete:.0f} ms"
-            )
-            results["first_thumbnail_ms"] = first
-            results["first_screen_ms"] = complete
-            for name, step in (("reading pace, 40 px/frame", 40), ("fling, 400 px/frame", 400)):
-                frames = page.evaluate(SCROLL, [step, args.seconds])
-                print(f"grid scroll ({name}): {describe(frames)}")
-                results[f"scroll_{step}"] = frames
-            if args.no_map:
-                browser.close()
-                return
-            page.goto("about:blank")
-            page.goto(f"{url}#/p/{pid}/map")
-            page.wait_for_function(
-                "() => performance.getEntriesByName('corpuscope:map-first-render').length > 0",
-                timeout=600_000,
-            )
-            first_map = page.evaluate(
-                "performance.getEntriesByName('corpuscope:map-first-render')[0].startTime"
-            )
-            print(
-                f"map: first render {first_map:.0f} ms after navigation (the server lays the map out on first use)"
-            )
-            results["map_first_render_ms"] = first_map
-            page.goto("about:blank")
-            page.goto(f"{url}#/p/{pid}/map")
-            page.wait_for_function(
-                "() => performance.getEntriesByName('corpuscope:map-first-render').length > 0",
-                timeout=600_000,
-            )
-            cached = page.evaluate(
-                "performance.getEntriesByName('corpuscope:map-first-render')[0].startTime"
-            )
-            print(f"map: first render {cached:.0f} ms after navigation, layout already computed")
-            results["map_cached_render_ms"] = cached
-            page.wait_for_timeout(1000)
-            for mode in ("pan", "zoom"):
-                motion = page.evaluate(MAP_MOTION, [mode, args.seconds])
-                fps = motion["draws"] / motion["seconds"]
-                print(
-                    f"map {mode} ({motion['points']:,} points): {fps:.0f} frames/s drawn, "
-                    f"{motion['renders']} full WebGL redraws; {describe(motion['frames'])}"
-                )
-                results[f"map_{mode}"] = motion
+            results |= measure_grid(page, url, pid, args.seconds)
+            if not args.no_map:
+                results |= measure_map(page, url, pid, args.seconds)
             browser.close()
     finally:
         server.should_exit = True  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ def _pins() -> dict[str, Version]:
 def _requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     lines = list(project["dependencies"])
-    for extra in ("clip", "demo", "dev"):  # what `make setup` installs
+    for extra in ("clip", "demo", "dev", "export", "ray"):  # what `make setup` installs
         lines += project["optional-dependencies"][extra]
     return [Requirement(line) for line in lines]
 

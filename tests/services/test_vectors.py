@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.ingest.model_picture import SUFFIX, model_picture_path
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 from corpuscope.services.importing import run_import
 from corpuscope.services.vectors import (
@@ -18,6 +19,7 @@ from corpuscope.services.vectors import (
     run_vectors,
 )
 from corpuscope.store import vectors as vecstore
+from corpuscope.store.db import create_project
 
 
 @pytest.fixture
@@ -46,6 +48,7 @@ def test_vectors_are_computed_once_then_only_what_is_missing(imported) -> None:
 def test_a_broken_image_is_recorded_and_not_retried(imported) -> None:
     sha1 = imported.read().execute("SELECT sha1 FROM images WHERE id = 3").fetchone()[0]
     thumbnail_path(imported.thumbs_dir, sha1, LARGE).write_bytes(b"not a jpeg any more")
+    model_picture_path(imported.thumbs_dir, sha1).write_bytes(b"P6 no longer a picture")
     summary = run_vectors(imported, VectorOptions(workers=0))
     assert (summary.computed, summary.failed) == (11, 1)
     vector_set = vecstore.load_vector_set(imported.read(), "efficientnet-lite0")
@@ -64,8 +67,10 @@ def test_cancel_keeps_finished_batches_and_the_next_run_completes(imported) -> N
     options = VectorOptions(batch_size=4, workers=0, on_progress=stop_after_first, cancel=cancel)
     first = run_vectors(imported, options)
     assert first.cancelled and first.computed == 4
+    assert len(list(imported.thumbs_dir.rglob(f"*-{SUFFIX}"))) == 8  # those still to embed
     rest = run_vectors(imported, VectorOptions(workers=0))
     assert (rest.computed, rest.already) == (8, 4)
+    assert list(imported.thumbs_dir.rglob(f"*-{SUFFIX}")) == []
 
 
 def test_export_writes_vectors_ids_and_paths(imported, tmp_path) -> None:
@@ -87,6 +92,25 @@ def test_loading_a_subset_and_missing_vectors(imported) -> None:
     assert ids.tolist() == [2, 5] and X.shape == (2, 1280)
     with pytest.raises(NotFound, match="no efficientnet-lite0 vectors"):
         load_project_vectors(imported, image_ids=[2, 99])
+
+
+def test_a_project_imported_before_model_pictures_gets_the_same_vectors(imported, tmp_path) -> None:
+    older = create_project(tmp_path / "older")
+    run_import(older, [tmp_path / "in"])
+    pictures = sorted(older.thumbs_dir.rglob(f"*-{SUFFIX}"))
+    assert len(pictures) == 12
+    for path in pictures[::2]:  # as if imported before pictures were written
+        path.unlink()
+    pictures[1].write_bytes(b"P6\n224 224\n255\n cut short")
+    run_vectors(imported, VectorOptions(workers=0))
+    summary = run_vectors(older, VectorOptions(workers=0))
+    assert (summary.computed, summary.failed) == (12, 0)
+    assert sorted(older.thumbs_dir.rglob(f"*-{SUFFIX}")) == []  # each consumed by its vector
+    ids, X, vector_set = load_project_vectors(imported)
+    old_ids, old_X, old_set = load_project_vectors(older)
+    assert ids.tolist() == old_ids.tolist() and vector_set.version == old_set.version
+    np.testing.assert_allclose(X, old_X, atol=1e-6)
+    older.close()
 
 
 def test_parquet_export_has_the_same_columns_as_the_npz(imported, tmp_path) -> None:

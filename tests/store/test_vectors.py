@@ -53,6 +53,18 @@ def test_vectors_load_back_exactly_sorted_by_image_with_and_without_cache(projec
     np.testing.assert_array_equal(again_ids, ids)
 
 
+def test_vectors_read_in_several_chunks_come_back_whole(project, images, monkeypatch) -> None:
+    monkeypatch.setattr(vecstore, "_READ_CHUNK", 2)
+    vs = _set(project)
+    X = _unit(7, seed=3)
+    with project.write() as conn:
+        vecstore.save_vectors(conn, vs, np.array(images[::-1], dtype=np.int64), X[::-1])
+    ids, loaded = vecstore.load_vectors(project.read(), vs)
+    assert ids.tolist() == images
+    np.testing.assert_array_equal(loaded, X)
+    assert loaded.flags.c_contiguous
+
+
 def test_a_new_batch_invalidates_the_cache(project, images) -> None:
     vs = _set(project)
     with project.write() as conn:

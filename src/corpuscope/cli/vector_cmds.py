@@ -10,6 +10,7 @@ import typer
 from corpuscope.cli.app import app, opened, print_json
 from corpuscope.cli.progress import ProgressBar
 from corpuscope.embed.custom import parse_triple
+from corpuscope.embed.ray_pipeline import RayOptions, image_access
 from corpuscope.embed.registry import (
     AddOptions,
     ModelInfo,
@@ -184,10 +185,36 @@ def vectors(
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Images per inference batch.")] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Decoding processes (default: tuned to the cores).")
+        int | None,
+        typer.Option(
+            help="Worker processes (default: tuned to the cores); with Ray, model copies "
+            "(default: one per CPU or GPU of the cluster)."
+        ),
     ] = None,
     models_dir: ModelsDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Compute on Ray: a Ray instance started on this machine, or the cluster at "
+            "--ray-address (pip install 'corpuscope[ray]'; see docs/scale.md).",
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="The Ray cluster: HOST:PORT (the head, usually port 6379), ray://HOST:10001 "
+            "(Ray Client) or auto (the cluster this machine belongs to); implies --ray."
+        ),
+    ] = None,
+    ray_images: Annotated[
+        str,
+        typer.Option(
+            help="How Ray workers get the images: shared (they open the files, at the same "
+            "paths) or driver (this machine reads them and sends the bytes)."
+        ),
+    ] = "shared",
 ) -> None:
     """Compute the vectors still missing for a model (resumable), or export them."""
     with opened(project) as handle:
@@ -200,7 +227,12 @@ def vectors(
             def on_progress(report: VectorProgress) -> None:
                 bar.update(report.model, report.done, report.total, report.failed)
 
-            options = VectorOptions(model, models_dir, batch_size, workers, on_progress)
+            on_ray = ray or ray_address is not None
+            cluster = RayOptions(ray_address, image_access(ray_images), workers) if on_ray else None
+            local_workers = None if on_ray else workers
+            options = VectorOptions(
+                model, models_dir, batch_size, local_workers, on_progress, ray=cluster
+            )
             summary = run_vectors(handle, options)
     rate = (summary.computed + summary.failed) / max(summary.seconds, 1e-9)
     typer.echo(

@@ -81,6 +81,11 @@ class Embedder(ABC):
         """
         return None
 
+    def use_gpu(self) -> bool:
+        """Run the forward pass on this process's GPU from now on, if there is one and this
+        model can; whether it does."""
+        return False
+
     def embed_text(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """``(n, d)`` unit vectors for texts, comparable with this model's image vectors."""
         raise InvalidInput(

@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.embed.base import Embedder, check_texts, normalize_rows
-from corpuscope.embed.hf_folder import load_folder
+from corpuscope.embed.base import check_texts, normalize_rows
+from corpuscope.embed.hf_folder import FolderEmbedder, load_folder
 
 REVISION = 1  # bump when the way features are taken from the model changes
 MODEL_TYPES = ("clip", "siglip")
 
 
-class ClipEmbedder(Embedder):
+class ClipEmbedder(FolderEmbedder):
     """A CLIP or SigLIP model loaded from ``folder`` in the Hugging Face layout."""
 
     has_text = True
@@ -44,7 +44,7 @@ class ClipEmbedder(Embedder):
 
     def _forward(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         with self._torch.inference_mode():
-            output = self._model.get_image_features(pixel_values=self._torch.from_numpy(batch))
+            output = self._model.get_image_features(pixel_values=self.on_device(batch))
         return _features(output)
 
     def embed_text(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -62,6 +62,7 @@ class ClipEmbedder(Embedder):
         inputs = {"input_ids": tokens["input_ids"]}
         if "attention_mask" in tokens and not self._pad_to_max:
             inputs["attention_mask"] = tokens["attention_mask"]
+        inputs = {key: value.to(self._device) for key, value in inputs.items()}
         with self._torch.inference_mode():
             output = self._model.get_text_features(**inputs)
         return normalize_rows(_features(output))
@@ -70,4 +71,4 @@ class ClipEmbedder(Embedder):
 def _features(output: Any) -> npt.NDArray[np.float32]:
     """The projected features, whether transformers returns a tensor or a model output."""
     tensor = output if hasattr(output, "numpy") else output.pooler_output
-    return np.asarray(tensor.float().numpy(), dtype=np.float32)
+    return np.asarray(tensor.float().cpu().numpy(), dtype=np.float32)

@@ -12,13 +12,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.embed.base import Embedder
-from corpuscope.embed.hf_folder import load_folder
+from corpuscope.embed.hf_folder import FolderEmbedder, load_folder
 
 REVISION = 1  # bump when the way features are taken from the model changes
 
 
-class Dinov2Embedder(Embedder):
+class Dinov2Embedder(FolderEmbedder):
     """A DINOv2 model loaded from ``folder`` in the Hugging Face layout (no text tower)."""
 
     has_text = False
@@ -39,5 +38,5 @@ class Dinov2Embedder(Embedder):
 
     def _forward(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         with self._torch.inference_mode():
-            output = self._model(pixel_values=self._torch.from_numpy(batch))
-        return np.asarray(output.pooler_output.float().numpy(), dtype=np.float32)
+            output = self._model(pixel_values=self.on_device(batch))
+        return np.asarray(output.pooler_output.float().cpu().numpy(), dtype=np.float32)

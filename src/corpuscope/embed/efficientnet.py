@@ -24,6 +24,7 @@ import numpy.typing as npt
 from corpuscope.embed import onnx_cache
 from corpuscope.embed.base import Embedder, WorkerRecipe
 from corpuscope.embed.cores import count_cores
+from corpuscope.embed.gpu import cuda_device
 from corpuscope.embed.locations import cache_dir
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.errors import ModelUnavailable
@@ -116,16 +117,18 @@ def probe_batch() -> npt.NDArray[np.float32]:
 
 
 class _TorchRunner:
-    def __init__(self, path: Path, *, threads: int) -> None:
+    def __init__(self, path: Path, *, threads: int, device: str = "cpu") -> None:
         import torch
 
         torch.set_num_threads(threads)
         self._torch = torch
-        self._model = build_torch_model(path)
+        self._device = device
+        self._model = build_torch_model(path).to(device)
 
     def run(self, batch: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         with self._torch.inference_mode():
-            return np.asarray(self._model(self._torch.from_numpy(batch)).numpy(), np.float32)
+            output = self._model(self._torch.from_numpy(batch).to(self._device))
+            return np.asarray(output.cpu().numpy(), np.float32)
 
 
 class EfficientNetLite0(Embedder):
@@ -158,6 +161,19 @@ class EfficientNetLite0(Embedder):
         if isinstance(self._runner, onnx_cache.OnnxRunner):
             return onnx_cache.OnnxRecipe(str(self._runner.path), micro_batch=WORKER_MICRO_BATCH)
         return None
+
+    def use_gpu(self) -> bool:
+        """On a GPU the network runs in torch (ONNX Runtime's GPU build is not a dependency)."""
+        device = cuda_device()
+        if device is None:
+            return False
+        try:  # the PyTorch weights come with the export extra; without them, ONNX on the CPU
+            self._runner = _TorchRunner(weights_path(), threads=self.threads, device=device)
+        except ModelUnavailable as error:
+            log.warning("%s stays on the CPU: %s", NAME, error)
+            return False
+        self.runtime = f"torch ({device})"
+        return True
 
     def _make_runner(self, runtime: Runtime, path: Path, digest: str) -> _Runner:
         plural = "s" if self.threads > 1 else ""

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from corpuscope.embed.base import Embedder
 from corpuscope.embed.cores import count_cores
+from corpuscope.embed.gpu import cuda_device
 from corpuscope.embed.hub import fingerprint
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.errors import CorpuscopeError, ModelUnavailable
@@ -39,6 +44,28 @@ class LoadedFolder:
     @property
     def runtime(self) -> str:
         return f"torch ({self.threads} thread{'s' if self.threads > 1 else ''})"
+
+
+class FolderEmbedder(Embedder):
+    """An embedder whose network comes from :func:`load_folder`: it runs on this process's GPU
+    when asked and there is one (a Ray worker given a GPU), else on the CPU threads."""
+
+    _torch: Any
+    _model: Any
+    _device = "cpu"
+
+    def use_gpu(self) -> bool:
+        device = cuda_device()
+        if device is None:
+            return False
+        self._model.to(device)
+        self._device = device
+        self.runtime = f"torch ({device})"
+        return True
+
+    def on_device(self, batch: npt.NDArray[np.float32]) -> Any:
+        """A model input as a tensor on the network's device."""
+        return self._torch.from_numpy(batch).to(self._device)
 
 
 def load_folder(

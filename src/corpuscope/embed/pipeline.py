@@ -25,20 +25,27 @@ import numpy as np
 
 from corpuscope.embed import worker
 from corpuscope.embed.base import Embedder, WorkerRecipe
-from corpuscope.embed.chunks import EmbeddedBatch, PreparedChunk, merge_batches, prepare_chunk
+from corpuscope.embed.chunks import (
+    EmbeddedBatch,
+    ModelPicture,
+    PreparedChunk,
+    Source,
+    merge_batches,
+    prepare_chunk,
+)
 from corpuscope.embed.cores import count_cores, default_workers
 from corpuscope.errors import InvalidInput
 
-__all__ = ["EmbeddedBatch", "embed_files"]
+__all__ = ["EmbeddedBatch", "ModelPicture", "embed_files"]
 
-Chunk = list[tuple[int, str]]
+Chunk = list[tuple[int, Source]]
 Outcome = PreparedChunk | EmbeddedBatch
 CRASHED = "Decoding this file crashed the worker process."
 THREADS_PER_WORKER = 1  # for workers that hold the model; measured best on 2 to 8 cores
 
 
 def embed_files(
-    items: Iterable[tuple[int, Path]],
+    items: Iterable[tuple[int, Path | ModelPicture]],
     embedder: Embedder,
     *,
     batch_size: int | None = None,
@@ -46,7 +53,8 @@ def embed_files(
 ) -> Generator[EmbeddedBatch, None, None]:
     """Embed image files, yielding one :class:`EmbeddedBatch` per ``batch_size`` items.
 
-    ``items`` are ``(id, path)`` pairs, read lazily. Batches come in input order, every item in
+    ``items`` are ``(id, path)`` pairs, read lazily; a path may be a :class:`ModelPicture`
+    (pixels already resized and cropped for this model, written at import), only normalised. Batches come in input order, every item in
     exactly one batch, as a vector or as a failure (a file that is missing, empty, truncated
     or not an image is a failure with a one-sentence reason, never an exception).
     ``workers=0`` does everything in this process; ``None`` picks a count for this machine.
@@ -89,13 +97,19 @@ def _finish(outcome: Outcome, embedder: Embedder) -> EmbeddedBatch:
     return EmbeddedBatch(outcome.ids, embedder.embed_batch(outcome.pixels), outcome.failures)
 
 
-def _chunks(items: Iterable[tuple[int, Path]], size: int) -> Iterator[Chunk]:
+def _chunks(items: Iterable[tuple[int, Path | ModelPicture]], size: int) -> Iterator[Chunk]:
     iterator = iter(items)
     while True:
-        chunk = [(int(item_id), str(path)) for item_id, path in itertools.islice(iterator, size)]
+        chunk = [
+            (int(item_id), _source(path)) for item_id, path in itertools.islice(iterator, size)
+        ]
         if not chunk:
             return
         yield chunk
+
+
+def _source(path: Path | ModelPicture) -> Source:
+    return path if isinstance(path, ModelPicture) else str(path)
 
 
 class _Pool:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from corpuscope.embed.base import WorkerModel, WorkerRecipe
-from corpuscope.embed.chunks import EmbeddedBatch, PreparedChunk, prepare_chunk
+from corpuscope.embed.chunks import EmbeddedBatch, PreparedChunk, Source, prepare_chunk
 from corpuscope.embed.preprocessing import ImagePreprocessing
 from corpuscope.lifeline import end_with
 
@@ -35,7 +35,7 @@ def start(recipe: WorkerRecipe | None, threads: int, owner: int) -> None:
 
 
 def process(
-    chunk: Sequence[tuple[int, str]], preprocessing: ImagePreprocessing
+    chunk: Sequence[tuple[int, Source]], preprocessing: ImagePreprocessing
 ) -> PreparedChunk | EmbeddedBatch:
     """The chunk's vectors when this worker holds the model, else its model inputs."""
     prepared = prepare_chunk(chunk, preprocessing)

@@ -22,6 +22,7 @@ from corpuscope.analysis.detail import compute_detail
 from corpuscope.analysis.fingerprint import compute_fingerprint
 from corpuscope.ingest.decode import BadImage, decode_rgb, open_image, read_header
 from corpuscope.ingest.metadata import read_metadata
+from corpuscope.ingest.model_picture import write_model_picture
 from corpuscope.ingest.records import FileRecord, ImageRecord
 from corpuscope.ingest.scan import ScannedFile, describe_kind
 from corpuscope.ingest.thumbnails import (
@@ -114,6 +115,7 @@ def _read_image(data: bytes, sha1: str, settings: ReadSettings) -> ImageRecord:
         if large is None:  # none yet, or damaged (an empty file after a power loss): make them
             picture = decode_rgb(opened, target=LARGE)  # synced by the importer, per batch
             large = write_thumbnails(picture, settings.thumbs_dir, sha1, sync=False)
+            write_model_picture(settings.thumbs_dir, sha1)  # a new image: for its vectors
     return ImageRecord(
         sha1, header.width, header.height, header.format, fingerprint_of(large), metadata
     )

@@ -1,15 +1,17 @@
 """Computing, loading and exporting image vectors.
 
-Vectors are computed from the 512-px thumbnails the importer wrote (already EXIF-oriented,
-and about 20x cheaper to decode than a camera JPEG); an image without one falls back to its
-original file. Each batch is committed on its own: a kill loses at most the batch in flight.
+Vectors are computed from the model pictures the importer wrote (the bundled model's input
+pixels, see :mod:`corpuscope.ingest.model_picture`) for the models that take them, else from the
+512-px thumbnails (already EXIF-oriented, and about 20x cheaper to decode than a camera JPEG);
+an image without either falls back to its original file. Each batch is committed on its own: a
+kill loses at most the batch in flight.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +19,11 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.embed.base import Embedder
-from corpuscope.embed.pipeline import embed_files
+from corpuscope.embed.pipeline import EmbeddedBatch, ModelPicture, embed_files
+from corpuscope.embed.ray_pipeline import RayOptions, embed_on_ray
 from corpuscope.embed.registry import load_embedder
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.ingest.model_picture import fits, model_picture_path
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 from corpuscope.services.models import project_model
 from corpuscope.store import vectors as vecstore
@@ -54,6 +58,7 @@ class VectorOptions:
     workers: int | None = None
     on_progress: Callable[[VectorProgress], None] | None = None
     cancel: threading.Event | None = None
+    ray: RayOptions | None = None  # compute on a Ray cluster instead of this machine's cores
 
 
 def run_vectors(
@@ -78,14 +83,15 @@ def run_vectors(
     done = failed = 0
     report = options.on_progress or (lambda progress: None)
     report(VectorProgress(embedder.name, 0, len(todo), 0))
-    batches = embed_files(
-        _inputs(project, todo), embedder, batch_size=options.batch_size, workers=options.workers
-    )
+    used: dict[int, str] = {}  # image id -> the model picture given for it
+    inputs = _inputs(project, todo, pictures=fits(embedder.preprocessing), used=used)
+    batches = _embed(inputs, embedder, options)
     cancelled = False
     try:
         for batch in batches:
             with project.write() as conn:
                 vecstore.save_vectors(conn, vector_set, batch.ids, batch.vectors, batch.failures)
+            _discard_pictures(used, batch.ids)
             done += len(batch.ids) + len(batch.failures)
             failed += len(batch.failures)
             report(VectorProgress(embedder.name, done, len(todo), failed))
@@ -100,10 +106,43 @@ def run_vectors(
     return VectorSummary(embedder.name, done - failed, failed, already, seconds, cancelled)
 
 
-def _inputs(project: Project, todo: list[tuple[int, str, str, str]]) -> Iterator[tuple[int, Path]]:
+def _embed(
+    inputs: Iterator[tuple[int, Path | ModelPicture]], embedder: Embedder, options: VectorOptions
+) -> Generator[EmbeddedBatch, None, None]:
+    """Batches from this machine's pipeline, or from a Ray cluster."""
+    if options.ray is None:
+        return embed_files(inputs, embedder, batch_size=options.batch_size, workers=options.workers)
+    return embed_on_ray(
+        inputs, embedder, options.ray, batch_size=options.batch_size, models_dir=options.models_dir
+    )
+
+
+def _inputs(
+    project: Project,
+    todo: list[tuple[int, str, str, str]],
+    *,
+    pictures: bool,
+    used: dict[int, str],
+) -> Iterator[tuple[int, Path | ModelPicture]]:
+    """Each image's model picture (noted in ``used``) if the model takes one and it is there,
+    else its large thumbnail, else its original file."""
     for image_id, sha1, folder, rel_path in todo:
         thumb = thumbnail_path(project.thumbs_dir, sha1, LARGE)
-        yield image_id, thumb if thumb.is_file() else Path(folder) / rel_path
+        source = thumb if thumb.is_file() else Path(folder) / rel_path
+        picture = model_picture_path(project.thumbs_dir, sha1) if pictures else None
+        if picture is not None and picture.is_file():
+            used[image_id] = str(picture)
+            yield image_id, ModelPicture(str(picture), str(source))
+        else:
+            yield image_id, source
+
+
+def _discard_pictures(used: dict[int, str], ids: npt.NDArray[np.int64]) -> None:
+    """A model picture has served once its image has a vector: free its disk space (147 KB)."""
+    for image_id in ids.tolist():
+        picture = used.pop(image_id, None)
+        if picture is not None:
+            Path(picture).unlink(missing_ok=True)
 
 
 def _count(project: Project, vector_set: VectorSet) -> int:

@@ -20,6 +20,9 @@ from corpuscope.atomic import write_atomically
 from corpuscope.errors import NotFound
 from corpuscope.filenames import name_text
 
+#: Rows read from the database at a time when no cache file is there.
+_READ_CHUNK = 16384
+
 
 @dataclass(frozen=True)
 class VectorSet:
@@ -207,17 +210,27 @@ def _load_cache(
 def _read_vectors(
     conn: sqlite3.Connection, vector_set: VectorSet
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Rows straight into one preallocated array: peak memory is the set once, not twice."""
+    count = conn.execute(
+        "SELECT COUNT(*) FROM vectors WHERE set_id = ?", (vector_set.id,)
+    ).fetchone()[0]
+    ids = np.empty(count, dtype=np.int64)
+    X = np.empty((count, vector_set.dim), dtype=np.float32)
     cursor = conn.execute(
         "SELECT image_id, vector FROM vectors WHERE set_id = ? ORDER BY image_id", (vector_set.id,)
     )
-    ids: list[int] = []
-    blobs: list[bytes] = []
-    while rows := cursor.fetchmany(65536):
-        for image_id, blob in rows:
-            ids.append(image_id)
-            blobs.append(blob)
-    X = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), vector_set.dim)
-    return np.asarray(ids, dtype=np.int64), X.copy()
+    filled = 0
+    while rows := cursor.fetchmany(_READ_CHUNK):
+        if filled + len(rows) > len(ids):  # rows written since the count
+            ids = np.resize(ids, filled + len(rows))
+            X = np.resize(X, (filled + len(rows), vector_set.dim))
+        part = slice(filled, filled + len(rows))
+        ids[part] = [image_id for image_id, _ in rows]
+        X[part] = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32).reshape(
+            len(rows), vector_set.dim
+        )
+        filled += len(rows)
+    return ids[:filled], X[:filled]
 
 
 def _cache_paths(cache_dir: Path, set_id: int, revision: int) -> tuple[Path, Path]:
