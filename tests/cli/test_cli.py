@@ -48,7 +48,7 @@ def test_import_status_tag_export_and_undo(tmp_path: Path, write_image) -> None:
     (tmp_path / "photos" / "broken.jpg").write_text("not a picture")
     project = tmp_path / "project"
     out = run("import", project, tmp_path / "photos").stdout
-    assert "3 new" not in out and "4 new" in out and "1 errors" in out
+    assert "3 new" in out and "1 errors" in out  # a broken file is an error, not a new image
     status = json.loads(run("status", project, "--json").stdout)
     assert (status["images"], status["errors"]) == (3, 1)
     assert "not an image" in status["error_files"][0]["reason"]
