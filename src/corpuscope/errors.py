@@ -1,32 +1,62 @@
 """Errors a user can cause.
 
-Every exception here carries one sentence a person understands. The CLI prints it and exits
-non-zero; the web layer maps it to a 4xx response. Anything else that escapes is a bug.
+Every exception here carries one sentence a person understands (``str(error)``), a ``kind``
+that says what went wrong, and, for the sentences the web app translates, a stable ``code``
+with the values the sentence needs (``params``; the codes are listed in docs/i18n.md).
+
+The kind is not an HTTP status nor an exit code: each edge maps kinds to its own answer, in one
+table each (``corpuscope.web.errors.STATUS_OF_KIND``, ``corpuscope.cli.EXIT_CODE_OF_KIND``).
+Anything else that escapes is a bug.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+#: ``invalid``: a parameter or value that cannot be accepted as given; ``not_found``: something
+#: named that does not exist; ``conflict``: contradicts what is stored; ``unavailable``: cannot
+#: be used on this machine now (a project that cannot be opened, a model without its weights);
+#: ``cancelled``: stopped by the user; ``too_large``: over a size limit.
+Kind = Literal["invalid", "not_found", "conflict", "unavailable", "cancelled", "too_large"]
+
+#: A value a translated sentence shows.
+Param = str | int | float
 
 
 class CorpuscopeError(Exception):
-    """Base class: ``str(error)`` is the message shown to the user."""
+    """Base class: ``str(error)`` is the message shown to the user.
 
-    http_status = 400
+    ``code`` (like ``"tag.cycle"``) and ``params`` (like ``{"tag": "Jar", "parent": "Vase"}``)
+    let an interface show the sentence in the user's language; errors without a code are shown
+    as their English sentence."""
+
+    kind: Kind = "invalid"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: Mapping[str, Param] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, Param] = dict(params or {})
 
 
 class InvalidInput(CorpuscopeError):
     """A parameter or a value that cannot be accepted as given."""
 
-    http_status = 422
+    kind: Kind = "invalid"
 
 
 class NotFound(CorpuscopeError):
     """A project, image, property, tag, run or file that does not exist."""
 
-    http_status = 404
+    kind: Kind = "not_found"
 
 
 class Conflict(CorpuscopeError):
     """The request contradicts what is stored (a duplicate name, a tag cycle, ...)."""
 
-    http_status = 409
+    kind: Kind = "conflict"
 
 
 class NoFinerGrouping(Conflict):
@@ -36,16 +66,22 @@ class NoFinerGrouping(Conflict):
 class ProjectError(CorpuscopeError):
     """A project folder that cannot be opened (missing, newer version, not a project)."""
 
-    http_status = 409
+    kind: Kind = "unavailable"
 
 
 class ModelUnavailable(CorpuscopeError):
     """A model whose weights or runtime are not on this machine; the message says how to fix it."""
 
-    http_status = 409
+    kind: Kind = "unavailable"
 
 
 class Cancelled(CorpuscopeError):
     """The user cancelled the work before it finished."""
 
-    http_status = 409
+    kind: Kind = "cancelled"
+
+
+class TooLarge(CorpuscopeError):
+    """Something over a size limit (an uploaded image over the server's limit)."""
+
+    kind: Kind = "too_large"

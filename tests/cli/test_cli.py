@@ -48,7 +48,7 @@ def test_import_status_tag_export_and_undo(tmp_path: Path, write_image) -> None:
     (tmp_path / "photos" / "broken.jpg").write_text("not a picture")
     project = tmp_path / "project"
     out = run("import", project, tmp_path / "photos").stdout
-    assert "3 new" not in out and "4 new" in out and "1 errors" in out
+    assert "3 new" in out and "1 errors" in out  # a broken file is an error, not a new image
     status = json.loads(run("status", project, "--json").stdout)
     assert (status["images"], status["errors"]) == (3, 1)
     assert "not an image" in status["error_files"][0]["reason"]
@@ -80,7 +80,7 @@ def test_a_name_that_is_not_utf8_imports_and_shows_escaped(tmp_path: Path, write
     odd_project = os.fsencode(tmp_path) + b"/proj\xe9t"
     result = subprocess.run([*CLI, "import", odd_project, folder], capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert b"6 new" in result.stdout and b"2 errors" in result.stdout
+    assert b"4 new" in result.stdout and b"2 errors" in result.stdout  # 6 files, 2 in error
     assert b"proj\\xe9t" in result.stdout  # the project named in its shown form
     status = subprocess.run([*CLI, "status", odd_project], capture_output=True, timeout=300)
     text = status.stdout.decode("utf-8")
@@ -90,24 +90,31 @@ def test_a_name_that_is_not_utf8_imports_and_shows_escaped(tmp_path: Path, write
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "status"),
     [
-        (("status", "{tmp}/nowhere"), "not a corpuscope project"),
-        (("import", "{tmp}/p", "{tmp}/no-such-folder"), "does not exist"),
-        (("tag", "parent", "{project}", "Subject", "Animal", "Cat"), "cycle"),
-        (("property", "create", "{project}", "X", "--type", "fuzzy"), "Unknown property type"),
-        (("property", "set", "{project}", "Subject", "Cat", "--images", "1,x"), "not an id"),
-        (("import-csv", "{project}", "{tmp}/missing.csv"), "There is no file"),
+        (("status", "{tmp}/nowhere"), "not a corpuscope project", 5),
+        (("import", "{tmp}/p", "{tmp}/no-such-folder"), "does not exist", 2),
+        (("tag", "parent", "{project}", "Subject", "Animal", "Cat"), "cycle", 4),
+        (("tag", "rename", "{project}", "Subject", "Dog", "Hound"), "no tag named 'Dog'", 3),
+        (("property", "create", "{project}", "Subject"), "already exists", 4),
+        (("property", "create", "{project}", "X", "--type", "fuzzy"), "Unknown property type", 2),
+        (("property", "set", "{project}", "Subject", "Cat", "--images", "1,x"), "not an id", 2),
+        (("import-csv", "{project}", "{tmp}/missing.csv"), "There is no file", 2),
+        (("group-by-tags", "{project}", "Subject", "--text-weight", "2"), "between 0 and 1", 2),
     ],
 )
-def test_user_errors_print_one_sentence_and_exit_non_zero(tmp_path: Path, args, message) -> None:
+def test_user_errors_print_one_sentence_and_exit_with_their_kind(
+    tmp_path: Path, args, message, status
+) -> None:
+    """Each kind of error has its exit status (2 invalid, 3 not found, 4 conflict, 5 cannot be
+    used here: ``EXIT_CODE_OF_KIND``)."""
     project = tmp_path / "project"
     run("init", project)
     run("property", "create", project, "Subject")
     run("tag", "create", project, "Subject", "Animal")
     run("tag", "create", project, "Subject", "Cat", "--parent", "Animal")
     result = run(*(a.format(tmp=tmp_path, project=project) for a in args), ok=False)
-    assert result.returncode == 1
+    assert result.returncode == status, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -160,3 +167,27 @@ def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
     found = json.loads(run("duplicates", project, "--json").stdout)
     pairs = [sorted(m["path"] for m in g["members"]) for g in found["groups"]]
     assert ["red-0-small.jpg", "red/0.jpg"] in pairs
+    ids = {p: i for g in first["groups"] for i, p in zip(g["image_ids"], g["paths"], strict=True)}
+    run("property", "create", project, "Colour", "--type", "tag")
+    for tag, examples in (
+        ("Red", ["red/1.jpg", "red/2.jpg"]),
+        ("Blue", ["blue-1.png", "blue-2.png"]),
+    ):
+        run("tag", "create", project, "Colour", tag)
+        run(
+            "property",
+            "set",
+            project,
+            "Colour",
+            tag,
+            "--images",
+            ",".join(str(ids[p]) for p in examples),
+        )
+    by_tags = json.loads(
+        run("group-by-tags", project, "Colour", "--min-similarity", "0", "--json").stdout
+    )
+    groups = {g["name"]: g["paths"] for g in by_tags["groups"]}
+    assert by_tags["algorithm"] == "by_tags" and by_tags["params"]["property"]
+    assert sorted(p for paths in groups.values() for p in paths) == sorted(ids)
+    assert {"red/1.jpg", "red/2.jpg"} <= set(groups["Red"])
+    assert {"blue-1.png", "blue-2.png"} <= set(groups["Blue"])

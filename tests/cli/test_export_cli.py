@@ -28,7 +28,7 @@ def test_metadata_then_every_export(tmp_path: Path, write_photo, write_image) ->
     listed = run("property", "list", project).stdout
     assert "Date taken  [date, image]" in listed and "Camera make" in listed
     refused = run("property", "set", project, "Camera make", "Nikon", "--images", "1", ok=False)
-    assert refused.returncode == 1 and "read from the image files" in refused.stderr
+    assert refused.returncode == 4 and "read from the image files" in refused.stderr
 
     run("export", project, "-o", tmp_path / "values.parquet")
     values = pq.read_table(tmp_path / "values.parquet").to_pydict()
@@ -52,7 +52,7 @@ def test_metadata_then_every_export(tmp_path: Path, write_photo, write_image) ->
     assert sorted(table["image_id"]) == [1, 2, 3, 4, 5, 6]
     assert set(table["group_path"]) == {"Cluster 1", "Cluster 2"}
     again = run("export-run", project, "1", "-o", tmp_path / "run.csv", ok=False)
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 2 and "already exists" in again.stderr
     run("export-map", project, "-o", tmp_path / "map.parquet")
     assert pq.read_table(tmp_path / "map.parquet").column_names[-2:] == ["x", "y"]
     linked = run("export-images", project, tmp_path / "run", "--run", "1", "--link", "-q")

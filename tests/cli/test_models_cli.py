@@ -58,5 +58,5 @@ def test_add_an_onnx_model_and_search_with_an_outside_image(tmp_path: Path, writ
     found = json.loads(run("similar", project, "--image", outside, "--json", env=env).stdout)
     assert found[0]["path"] == "2.jpg" and found[0]["score"] > 0.99 and len(found) == 4
     bad = run("similar", project, "--image", tmp_path / "nope.jpg", env=env, ok=False)
-    assert bad.returncode == 1 and bad.stderr.startswith("Error: There is no file")
+    assert bad.returncode == 2 and bad.stderr.startswith("Error: There is no file")
     assert "Removed tiny-net" in run("models", "remove", "tiny-net", env=env).stdout

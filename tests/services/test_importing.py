@@ -63,7 +63,7 @@ def test_bad_files_are_recorded_with_reasons_and_never_stop_the_import(
     os.mkfifo(folder / "pipe.jpg")
     write_image(folder / "sub" / "good2.png", seed=3)
     summary = run_import(project, [folder])
-    assert summary.added == 9 and summary.errors == 7
+    assert (summary.seen, summary.added, summary.errors) == (9, 2, 7)  # errors are not new images
     report = project_status(project)
     reasons = {p.path: p.reason for p in report.error_files}
     assert set(reasons) == {
@@ -82,6 +82,21 @@ def test_bad_files_are_recorded_with_reasons_and_never_stop_the_import(
     assert "broken symbolic link" in reasons["dangling.png"]
     assert "loop" in reasons["sub/loop"]
     assert report.images == 2 and report.ok == 2
+
+
+def test_each_file_counts_once_an_error_never_as_a_new_or_updated_image(
+    project, tmp_path, write_image
+) -> None:
+    folder = tmp_path / "in"
+    for seed in range(3):
+        write_image(folder / f"{seed}.png", seed=seed)
+    (folder / "broken.jpg").write_bytes(b"not a picture")
+    first = run_import(project, [folder])
+    assert (first.seen, first.added, first.updated, first.errors) == (4, 3, 0, 1)
+    write_image(folder / "broken.jpg", seed=7)  # repaired: an image file updated
+    (folder / "0.png").write_bytes(b"broken now")  # broken: an error, not an update
+    again = run_import(project, [folder])
+    assert (again.seen, again.skipped, again.added, again.updated, again.errors) == (4, 2, 0, 1, 1)
 
 
 def test_unchanged_files_are_skipped_and_changed_ones_reread(

@@ -163,3 +163,28 @@ def test_a_batch_of_changes_is_one_undo_step_over_http(corpus: Corpus) -> None:
     assert first not in values(corpus, kind) and first not in values(corpus, era)
     bad = {"ids": [first], "changes": [{"property": kind, "op": "explode"}]}
     assert corpus.post("/values/batch", bad).status_code == 422
+
+
+def test_a_tag_change_is_all_or_nothing_and_one_undo_step(corpus: Corpus) -> None:
+    """A PATCH renaming a tag and giving it a parent that makes a cycle changes nothing (no
+    rename left committed behind the 409); a PATCH that succeeds is undone in one step."""
+    prop = ok(corpus.post("/properties", {"name": "Kind", "type": "multi_tags"}), 201)["id"]
+    vase = ok(corpus.post(f"/properties/{prop}/tags", {"name": "Vase", "color": "#aabbcc"}), 201)
+    jar = ok(corpus.post(f"/properties/{prop}/tags", {"name": "Jar", "parents": [vase["id"]]}), 201)
+    before = ok(corpus.get("/properties"))
+    history = ok(corpus.get("/history"))["entries"]
+
+    cycle = {"name": "Vessel", "color": "#112233", "parents": [jar["id"]]}
+    assert "cycle" in error(corpus.patch(f"/tags/{vase['id']}", cycle), 409)
+    assert ok(corpus.get("/properties")) == before
+    assert ok(corpus.get("/history"))["entries"] == history
+
+    changed = ok(
+        corpus.patch(f"/tags/{jar['id']}", {"name": "Jars", "color": "#112233", "parents": []})
+    )
+    assert (changed["name"], changed["color"], changed["parents"]) == ("Jars", "#112233", [])
+    [entry, *_] = ok(corpus.get("/history"))["entries"]
+    assert entry["label"] == "change tag Jar (name, colour, parents)"
+    assert len(ok(corpus.get("/history"))["entries"]) == len(history) + 1
+    ok(corpus.post("/undo", {}))
+    assert ok(corpus.get("/properties")) == before

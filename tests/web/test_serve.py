@@ -172,7 +172,7 @@ def test_no_token_is_accepted_on_localhost_only_with_a_warning(
         text=True,
         timeout=120,
     )
-    assert refused.returncode == 1
+    assert refused.returncode == 2  # a value refused, as for a wrong option
     assert "--no-token is accepted on localhost only" in refused.stdout + refused.stderr
 
 

@@ -348,7 +348,8 @@ export interface paths {
         head?: never;
         /**
          * Change Tag
-         * @description Rename, recolour and/or replace the parents (each given field is one undo step).
+         * @description Rename, recolour and/or replace the parents: one undo step, all or nothing (409 and no
+         *     change when a parent would make a cycle or the name is taken).
          */
         patch: operations["change_tag_api_projects__pid__tags__tag_id__patch"];
         trace?: never;
@@ -1290,10 +1291,20 @@ export interface components {
              */
             by: "year" | "month";
         };
-        /** ErrorOut */
+        /**
+         * ErrorOut
+         * @description ``detail``: one English sentence. For the errors the interface translates, ``code``
+         *     names the sentence and ``params`` holds the values it shows (docs/i18n.md lists them).
+         */
         ErrorOut: {
             /** Detail */
             detail: string;
+            /** Code */
+            code?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            } | null;
         };
         /**
          * ExportImagesIn
@@ -2200,7 +2211,8 @@ export interface components {
         };
         /**
          * TagPatch
-         * @description Each given field is its own change (one undo step each); ``parents`` replaces them all.
+         * @description The given fields change together, as one undo step (all or nothing); ``parents``
+         *     replaces them all.
          */
         TagPatch: {
             /** Name */

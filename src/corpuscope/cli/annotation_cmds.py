@@ -10,9 +10,8 @@ import typer
 from corpuscope.cli.app import app, opened, parse_ids, print_json
 from corpuscope.errors import InvalidInput
 from corpuscope.services import annotations as notes
-from corpuscope.store.db import Project
-from corpuscope.store.properties import PROPERTY_TYPES, Property, list_properties, load_property
-from corpuscope.store.tags import Tag, list_tags
+from corpuscope.services.annotations import PROPERTY_TYPES, Property, Tag
+from corpuscope.services.projects import Project
 
 property_app = typer.Typer(
     help="Create, list, rename and delete properties; set their values.", no_args_is_help=True
@@ -33,11 +32,11 @@ def _ref(text: str) -> int | str:
 
 
 def _prop(project: Project, text: str) -> Property:
-    return load_property(project.read(), _ref(text))
+    return notes.load_property(project, _ref(text))
 
 
 def _tag(project: Project, prop: Property, text: str) -> Tag:
-    return notes.resolve_tag(project.read(), prop, _ref(text))
+    return notes.find_tag(project, prop, _ref(text))
 
 
 @property_app.command("list")
@@ -47,7 +46,7 @@ def property_list(
 ) -> None:
     """List the properties with their type and mode."""
     with opened(project) as handle:
-        found = list_properties(handle.read())
+        found = notes.list_properties(handle)
     if as_json:
         print_json([vars(prop) for prop in found])
         return
@@ -150,7 +149,7 @@ def tag_list(
 ) -> None:
     """Show a property's tags as a tree (a tag with two parents appears under both)."""
     with opened(project) as handle:
-        tags = list_tags(handle.read(), _prop(handle, prop).id)
+        tags = notes.list_tags(handle, _ref(prop))
     if as_json:
         print_json([vars(tag) for tag in tags])
         return

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from corpuscope.store.db import Project, open_project
+from corpuscope.services.projects import Project, open_project
 
 app = typer.Typer(
     help="Explore large image corpora by visual similarity.",

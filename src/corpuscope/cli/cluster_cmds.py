@@ -12,9 +12,10 @@ from corpuscope.cli.progress import ProgressBar
 from corpuscope.errors import InvalidInput
 from corpuscope.services import runs as runsvc
 from corpuscope.services.levels import run_level_step
+from corpuscope.services.projects import Project
 from corpuscope.services.run_requests import RunRequest, check_run_request, run_request
 from corpuscope.services.runs import RunView
-from corpuscope.store.db import Project
+from corpuscope.services.tag_groups import DEFAULT_MIN_SIMILARITY
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder.")]
 JsonOpt = Annotated[
@@ -142,6 +143,40 @@ def duplicates(
     """Find near-duplicate groups (exact copies always) and record them as a run."""
     with opened(project) as handle:
         _print_run(handle, _run(handle, RunRequest("duplicates", threshold=threshold)), as_json)
+
+
+@app.command("group-by-tags")
+def group_by_tags(
+    project: ProjectArg,
+    prop: Annotated[
+        str, typer.Argument(metavar="PROPERTY", help="The tag property (name or id) to group by.")
+    ],
+    min_similarity: Annotated[
+        float,
+        typer.Option(help="Images less similar than this to every tag (-1 to 1) stay Unassigned."),
+    ] = DEFAULT_MIN_SIMILARITY,
+    text_weight: Annotated[
+        float,
+        typer.Option(
+            help="How much a tag's name counts against its images, 0 to 1 (models that read text)."
+        ),
+    ] = 0.5,
+    model: Annotated[
+        str | None, typer.Option(help="Vectors of this model (default: the project's model).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Put each image in the group of its nearest tag of PROPERTY (known by the images already
+    tagged and, with a model that reads text, by its name), or in Unassigned; record a run."""
+    request = RunRequest(
+        "tags",
+        property=int(prop) if prop.isdigit() else prop,
+        threshold=min_similarity,
+        text_weight=text_weight,
+        model=model,
+    )
+    with opened(project) as handle:
+        _print_run(handle, _run(handle, request), as_json)
 
 
 def _run(project: Project, request: RunRequest) -> RunView:

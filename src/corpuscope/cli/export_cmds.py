@@ -12,7 +12,7 @@ from corpuscope.cli.app import app, opened, parse_ids
 from corpuscope.cli.progress import ProgressBar
 from corpuscope.errors import InvalidInput
 from corpuscope.services.grouping import DatePart, LevelRef
-from corpuscope.store.db import Project
+from corpuscope.services.projects import Project
 
 if TYPE_CHECKING:
     from corpuscope.services.table_exports import Table

@@ -15,8 +15,7 @@ from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS
 from corpuscope.ingest.reader import DEFAULT_MAX_BYTES
 from corpuscope.services.csv_io import export_csv, import_csv
 from corpuscope.services.importing import ImportOptions, ImportProgress, run_import
-from corpuscope.services.projects import open_or_create, project_status
-from corpuscope.store.db import create_project
+from corpuscope.services.projects import create_project, open_or_create, project_status
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project folder (holds project.db).")]
 

@@ -13,7 +13,9 @@ from typing import Any
 
 import typer
 
+from corpuscope.cli import EXIT_CODE_OF_KIND
 from corpuscope.cli.app import app  # the package's __init__ registered every command
+from corpuscope.errors import Kind
 
 HEADER = """# Command-line reference
 
@@ -27,8 +29,38 @@ def render_reference() -> str:
     """The whole reference as Markdown (deterministic: no terminal width, no colours)."""
     root = typer.main.get_command(app)
     context = typer.Context(root, info_name="corpuscope")
-    sections = [HEADER, *(_section(command, ctx) for command, ctx in _walk(root, context))]
-    return "\n".join(sections)
+    commands = (_section(command, ctx) for command, ctx in _walk(root, context))
+    return "\n".join([HEADER, _exit_statuses(), *commands])
+
+
+KIND_WORDS: dict[Kind, str] = {
+    "invalid": "a value or an option refused",
+    "too_large": "something over a size limit",
+    "not_found": "something named that does not exist (a property, tag, run, image, file)",
+    "conflict": "contradicts what the project holds (a name taken, a tag cycle)",
+    "unavailable": "cannot be used here (a folder that is not a project, a model not installed)",
+    "cancelled": "cancelled or interrupted (everything committed so far is kept)",
+}
+
+
+def _exit_statuses() -> str:
+    """The table of exit statuses, from the one the command line uses."""
+    by_status: dict[int, list[str]] = {}
+    for kind, status in sorted(EXIT_CODE_OF_KIND.items(), key=lambda item: item[1]):
+        by_status.setdefault(status, []).append(KIND_WORDS[kind])
+    lines = [
+        "## Exit status",
+        "",
+        "0 when a command did its work. An error you can cause prints one sentence (`Error: ...`)",
+        "and exits with the status of its kind (Typer's own usage errors, such as an unknown",
+        "option, exit with 2 too):",
+        "",
+        "| Status | Error |",
+        "| --- | --- |",
+        *(f"| {status} | {'; '.join(words)} |" for status, words in by_status.items()),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 # Typer builds its commands with the click it carries (click's classes, duck-typed here).
@@ -70,7 +102,9 @@ def _usage(command: Command, ctx: typer.Context) -> str:
     pieces = [ctx.command_path, "[OPTIONS]"]
     for param in command.get_params(ctx):
         if param.param_type_name == "argument":
-            name = (param.name or "").upper() + ("..." if param.nargs == -1 else "")
+            name = (param.metavar or (param.name or "").upper()) + (
+                "..." if param.nargs == -1 else ""
+            )
             pieces.append(name if param.required else f"[{name}]")
     if _is_group(command):
         pieces.append("COMMAND [ARGS]...")

@@ -9,8 +9,8 @@ import typer
 
 from corpuscope.cli.app import app, opened, print_json
 from corpuscope.errors import InvalidInput
+from corpuscope.services.images import load_image_paths
 from corpuscope.services.similarity import search_image
-from corpuscope.store.files import load_image_paths
 
 
 @app.command()
@@ -39,7 +39,7 @@ def similar(
         ) from None
     with opened(project) as handle:
         found = search_image(handle, data, limit=limit, min_score=min_score, model=model)
-        paths = load_image_paths(handle.read())
+        paths = load_image_paths(handle)
     rows = [
         {
             "image_id": m.image_id,

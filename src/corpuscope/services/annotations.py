@@ -14,10 +14,13 @@ from corpuscope.store import journal
 from corpuscope.store import properties as props
 from corpuscope.store import tags as tagstore
 from corpuscope.store import values as valstore
-from corpuscope.store.db import Project
-from corpuscope.store.journal import JournalEntry, Scope
-from corpuscope.store.properties import Property
-from corpuscope.store.tags import MergeResult, Tag
+from corpuscope.store.db import Project, in_one_snapshot
+from corpuscope.store.journal import JournalEntry as JournalEntry
+from corpuscope.store.journal import Scope
+from corpuscope.store.properties import PROPERTY_TYPES as PROPERTY_TYPES
+from corpuscope.store.properties import Property as Property
+from corpuscope.store.tags import MergeResult as MergeResult
+from corpuscope.store.tags import Tag as Tag
 
 PropertyRef = int | str
 TagRef = int | str
@@ -41,6 +44,15 @@ def journaled(
 
 
 # --- properties -------------------------------------------------------------------------------
+
+
+def list_properties(project: Project) -> list[Property]:
+    return props.list_properties(project.read())
+
+
+def load_property(project: Project, ref: PropertyRef) -> Property:
+    """A property by id or by name (case-insensitive)."""
+    return props.load_property(project.read(), ref)
 
 
 def create_property(project: Project, name: str, type_: str, mode: str = "image") -> Property:
@@ -80,12 +92,18 @@ def _editable(project: Project, ref: PropertyRef) -> Property:
 def _targets(conn: sqlite3.Connection, prop: Property, targets: Sequence[int]) -> list[int]:
     unique = sorted(set(targets))
     if not unique:
-        raise InvalidInput("No images were given.")
+        raise InvalidInput("No images were given.", code="images.none_given")
     missing = set(unique) - valstore.existing_targets(conn, prop, unique)
     if missing:
         what = "image" if prop.mode == "image" else "file"
         shown = ", ".join(str(i) for i in sorted(missing)[:5])
-        raise NotFound(f"There is no {what} with id {shown} in this project.")
+        if what == "file":
+            raise NotFound(f"There is no file with id {shown} in this project.")
+        raise NotFound(
+            f"There is no image with id {shown} in this project.",
+            code="image.not_found",
+            params={"id": shown},
+        )
     return unique
 
 
@@ -219,6 +237,17 @@ def resolve_tag(conn: sqlite3.Connection, prop: Property, ref: object) -> Tag:
 # --- tags -------------------------------------------------------------------------------------
 
 
+@in_one_snapshot
+def list_tags(project: Project, ref: PropertyRef) -> list[Tag]:
+    """The tags of a property (by id or name), with their parents."""
+    return tagstore.list_tags(project.read(), props.load_property(project.read(), ref).id)
+
+
+def find_tag(project: Project, prop: Property, ref: TagRef) -> Tag:
+    """A tag of ``prop`` by id or by name."""
+    return resolve_tag(project.read(), prop, ref)
+
+
 def create_tag(
     project: Project,
     ref: PropertyRef,
@@ -240,18 +269,54 @@ def _tag(project: Project, tag_id: int) -> Tag:
     return tagstore.load_tag(project.read(), tag_id)
 
 
-def rename_tag(project: Project, tag_id: int, name: str) -> Tag:
+def change_tag(
+    project: Project,
+    tag_id: int,
+    *,
+    name: str | None = None,
+    color: str | None = None,
+    parents: Sequence[int] | None = None,
+) -> Tag:
+    """Rename, recolour and/or replace the parents of a tag, as one transaction and one undo
+    step: when a part is refused (a name taken, a parent making a cycle), nothing changes."""
+    if name is None and color is None and parents is None:
+        raise InvalidInput("Give a new name, colour or list of parents for the tag.")
     tag = _tag(project, tag_id)
-    with journaled(
-        project, f"rename tag {tag.name} to {name}", journal.tags_scope([tag.id])
-    ) as conn:
-        return tagstore.rename_tag(conn, tag, name)
+    label = _change_label(tag, name=name, color=color, parents=parents)
+    with journaled(project, label, journal.tags_scope([tag.id])) as conn:
+        if name is not None:
+            tagstore.rename_tag(conn, tag, name)
+        if color is not None:
+            tagstore.recolor_tag(conn, tag, color)
+        if parents is not None:
+            for parent in tag.parents:
+                tagstore.remove_parent(conn, tag.id, parent)
+            for parent in dict.fromkeys(parents):
+                tagstore.add_parent(conn, tag.id, parent)
+        return tagstore.load_tag(conn, tag.id)
+
+
+def _change_label(
+    tag: Tag, *, name: str | None, color: str | None, parents: Sequence[int] | None
+) -> str:
+    """The undo label: the one change, or what changed together."""
+    parts = {
+        "name": None if name is None else f"rename tag {tag.name} to {name}",
+        "colour": None if color is None else f"recolour tag {tag.name}",
+        "parents": None if parents is None else f"set the parents of {tag.name}",
+    }
+    given = {what: text for what, text in parts.items() if text is not None}
+    if len(given) == 1:
+        return next(iter(given.values()))
+    return f"change tag {tag.name} ({', '.join(given)})"
+
+
+def rename_tag(project: Project, tag_id: int, name: str) -> Tag:
+    return change_tag(project, tag_id, name=name)
 
 
 def recolor_tag(project: Project, tag_id: int, color: str) -> Tag:
-    tag = _tag(project, tag_id)
-    with journaled(project, f"recolour tag {tag.name}", journal.tags_scope([tag.id])) as conn:
-        return tagstore.recolor_tag(conn, tag, color)
+    return change_tag(project, tag_id, color=color)
 
 
 def add_parent(project: Project, tag_id: int, parent_id: int) -> Tag:
@@ -265,17 +330,6 @@ def remove_parent(project: Project, tag_id: int, parent_id: int) -> Tag:
     tag = _tag(project, tag_id)
     with journaled(project, f"remove a parent of {tag.name}", journal.tags_scope([tag.id])) as conn:
         tagstore.remove_parent(conn, tag.id, parent_id)
-        return tagstore.load_tag(conn, tag.id)
-
-
-def set_parents(project: Project, tag_id: int, parent_ids: Sequence[int]) -> Tag:
-    """Replace a tag's parents (all checked for cycles before anything changes)."""
-    tag = _tag(project, tag_id)
-    with journaled(project, f"set the parents of {tag.name}", journal.tags_scope([tag.id])) as conn:
-        for parent in tag.parents:
-            tagstore.remove_parent(conn, tag.id, parent)
-        for parent in dict.fromkeys(parent_ids):
-            tagstore.add_parent(conn, tag.id, parent)
         return tagstore.load_tag(conn, tag.id)
 
 
@@ -294,7 +348,9 @@ def merge_tags(project: Project, survivor_id: int, other_ids: Sequence[int]) -> 
     survivor = tagstore.load_tag(conn, survivor_id)
     others = [tagstore.load_tag(conn, tag_id) for tag_id in dict.fromkeys(other_ids)]
     if not [tag for tag in others if tag.id != survivor.id]:
-        raise InvalidInput("Choose at least one other tag to merge into this one.")
+        raise InvalidInput(
+            "Choose at least one other tag to merge into this one.", code="tag.merge_needs_two"
+        )
     ids = [survivor.id, *(tag.id for tag in others)]
     scope = journal.tags_scope(ids, values_of=ids)
     names = ", ".join(tag.name for tag in others)
@@ -303,6 +359,11 @@ def merge_tags(project: Project, survivor_id: int, other_ids: Sequence[int]) -> 
 
 
 # --- undo -------------------------------------------------------------------------------------
+
+
+def list_history(project: Project, *, limit: int = 50) -> list[JournalEntry]:
+    """The last ``limit`` changes, newest first (undone ones marked)."""
+    return journal.list_journal(project.read(), limit=limit)
 
 
 def undo(project: Project) -> JournalEntry | None:

@@ -71,11 +71,15 @@ def check_folder_export(project: Project, spec: FolderExport) -> None:
     conn = project.read()
     if spec.image_ids is not None:
         if not spec.image_ids:
-            raise InvalidInput("No images were given to export.")
+            raise InvalidInput("No images were given to export.", code="images.none_given")
         unknown = set(spec.image_ids) - existing_images(conn, spec.image_ids)
         if unknown:
             shown = ", ".join(str(i) for i in sorted(unknown)[:5])
-            raise NotFound(f"There is no image with id {shown} in this project.")
+            raise NotFound(
+                f"There is no image with id {shown} in this project.",
+                code="image.not_found",
+                params={"id": shown},
+            )
     if spec.run_id is not None:
         runstore.load_run(conn, spec.run_id)
     if spec.group_id is not None:

@@ -26,6 +26,7 @@ from corpuscope.ingest.thumbnails import SIZES, thumbnail_path
 from corpuscope.services.annotations import resolve_tag
 from corpuscope.services.served_files import resolve_inside, resolve_served_file
 from corpuscope.services.value_types import normalize_value
+from corpuscope.store import files as filestore
 from corpuscope.store import folders as folderstore
 from corpuscope.store import images as imgstore
 from corpuscope.store.db import Project, in_one_snapshot
@@ -324,6 +325,16 @@ def list_folders(project: Project) -> list[FolderInfo]:
         FolderInfo(f.id, f.shown, f.added_at, f.imported_at, counts.get(f.id, 0))
         for f in folderstore.list_folders(conn)
     ]
+
+
+def load_image_paths(project: Project) -> dict[int, str]:
+    """Image id -> the relative path of one of its files (an ok file first)."""
+    return filestore.load_image_paths(project.read())
+
+
+def load_image_files(project: Project) -> dict[int, list[str]]:
+    """Image id -> the relative paths of all its ok files."""
+    return filestore.load_image_files(project.read())
 
 
 @in_one_snapshot

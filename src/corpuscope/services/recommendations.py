@@ -88,11 +88,14 @@ def recommend(
 def refuse(project: Project, target: str, image_ids: Sequence[int]) -> None:
     """Remember that these images do not belong to the target group."""
     if not image_ids:
-        raise InvalidInput("No images were given to refuse.")
+        raise InvalidInput("No images were given to refuse.", code="images.none_given")
     missing = sorted(set(image_ids) - set(existing_images(project.read(), image_ids)))
     if missing:
+        shown = ", ".join(map(str, missing[:5]))
         raise NotFound(
-            f"There is no image with id {', '.join(map(str, missing[:5]))} in this project."
+            f"There is no image with id {shown} in this project.",
+            code="image.not_found",
+            params={"id": shown},
         )
     with project.write() as conn:
         refusalstore.save_refusals(conn, target, image_ids)

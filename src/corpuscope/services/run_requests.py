@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, get_args
 
 from corpuscope.analysis.duplicates import DEFAULT_THRESHOLD
+from corpuscope.analysis.inputs import check_fraction
 from corpuscope.errors import InvalidInput
 from corpuscope.services.clustering import (
     check_cluster_count,
@@ -97,6 +98,8 @@ def check_run_request(project: Project, request: RunRequest) -> RunRequest:
             raise InvalidInput("A run by tags needs the tag property whose tags to use.")
         prop, _ = load_tag_property(project.read(), request.property)
         threshold = DEFAULT_MIN_SIMILARITY if request.threshold is None else request.threshold
+        check_fraction(threshold, name="The least similarity to a tag")
+        check_fraction(request.text_weight, name="The weight of tag names", low=0.0)
         request = replace(request, property=prop.id, threshold=threshold)
     else:
         request = replace(request, k=-1 if algorithm == "auto" else request.k)

@@ -257,7 +257,7 @@ def move_to_group(project: Project, group_id: int, image_ids: Sequence[int]) -> 
     group = runstore.load_group(conn, group_id)
     run = runstore.load_run(conn, group.run_id)
     if not image_ids:
-        raise InvalidInput("No images were given to add to the cluster.")
+        raise InvalidInput("No images were given to add to the cluster.", code="images.none_given")
     model = next((vs.model for vs, _ in list_vector_sets(conn) if vs.id == run.vector_set_id), None)
     members = [image_id for image_id, _ in runstore.load_members(conn, group.id)]
     _, X_members, _ = load_project_vectors(project, model, image_ids=members)

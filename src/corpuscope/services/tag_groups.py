@@ -1,8 +1,8 @@
 """Grouping by tags: each image goes to the nearest tag of a tag property, or to "Unassigned".
 
 A tag is known by the images already carrying it and, with a model that reads text, by its
-name too. The result is recorded as a run: one group per tag (named after it), then the
-unassigned group.
+name too. The result is recorded as a run: one group per tag (named after it) by increasing
+score, as in every run, then the unassigned group.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def run_by_tags(
         for tag, rows in zip(tags, result.groups, strict=True)
         if len(rows)
     ]
+    groups.sort(key=lambda group: group.score or 0.0)  # as every run: by increasing score
     rows = result.unassigned
     if len(rows):
         groups.append(

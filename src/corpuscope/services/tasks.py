@@ -36,7 +36,7 @@ from corpuscope.services.run_requests import RunRequest, task_kind_of
 from corpuscope.store import tasks as taskstore
 from corpuscope.store.db import Project
 from corpuscope.store.folders import load_folder
-from corpuscope.store.tasks import TaskRecord
+from corpuscope.store.tasks import TaskRecord as TaskRecord
 
 log = logging.getLogger(__name__)
 

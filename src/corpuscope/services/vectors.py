@@ -190,7 +190,9 @@ def check_vectors_exist(
 
 def _without_vectors(missing: list[int], vector_set: VectorSet) -> NotFound:
     return NotFound(
-        f"Images {missing} have no {vector_set.model} vectors yet; run `corpuscope vectors` first."
+        f"Images {missing} have no {vector_set.model} vectors yet; run `corpuscope vectors` first.",
+        code="vectors.missing",
+        params={"model": vector_set.model},
     )
 
 

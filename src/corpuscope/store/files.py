@@ -24,6 +24,9 @@ FileState = tuple[int | None, int | None, str]  # size, mtime_ns, status
 
 @dataclass(frozen=True)
 class SavedBatch:
+    """What a batch did: each record counts once, as an error (a file that is not a readable
+    image) or as an image file added, updated or moved."""
+
     added: int
     updated: int
     moved: int
@@ -59,7 +62,7 @@ def save_file_records(
         ).fetchone()
         if row is not None:
             _update_file(conn, row[0], folder.id, names, values)
-            updated += 1
+            updated += status == "ok"
             continue
         moved_id = _find_moved(conn, record.sha1, exists) if image_id is not None else None
         if moved_id is not None:
@@ -72,7 +75,7 @@ def save_file_records(
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (folder.id, *names, *values),
         )
-        added += 1
+        added += status == "ok"
     return SavedBatch(added, updated, moved, errors)
 
 

@@ -302,7 +302,11 @@ def load_image_rows(
 def load_image_row(conn: sqlite3.Connection, image_id: int) -> ImageRow:
     found = load_image_rows(conn, [image_id])
     if not found:
-        raise NotFound(f"There is no image {image_id} in this project.")
+        raise NotFound(
+            f"There is no image {image_id} in this project.",
+            code="image.not_found",
+            params={"id": image_id},
+        )
     return found[0]
 
 

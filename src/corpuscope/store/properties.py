@@ -68,7 +68,11 @@ def save_property(
     if mode not in PROPERTY_MODES:
         raise InvalidInput(f"Unknown property mode {mode!r}; use 'image' or 'instance'.")
     if find_property(conn, name) is not None:
-        raise Conflict(f"A property named {name!r} already exists.")
+        raise Conflict(
+            f"A property named {name!r} already exists.",
+            code="property.exists",
+            params={"name": name},
+        )
     if property_id is None:
         property_id = next_property_id(conn)
     row = conn.execute(
@@ -93,10 +97,18 @@ def load_property(conn: sqlite3.Connection, ref: int | str) -> Property:
             row = None
         if row is not None:
             return _property(row)
-        raise NotFound(f"There is no property with id {ref}.")
+        raise NotFound(
+            f"There is no property with id {ref}.",
+            code="property.not_found",
+            params={"property": ref},
+        )
     found = find_property(conn, ref)
     if found is None:
-        raise NotFound(f"There is no property named {ref!r}.")
+        raise NotFound(
+            f"There is no property named {ref!r}.",
+            code="property.not_found",
+            params={"property": ref},
+        )
     return found
 
 
@@ -117,7 +129,11 @@ def rename_property(conn: sqlite3.Connection, prop: Property, name: str) -> Prop
     name = check_name(name, "property")
     other = find_property(conn, name)
     if other is not None and other.id != prop.id:
-        raise Conflict(f"A property named {name!r} already exists.")
+        raise Conflict(
+            f"A property named {name!r} already exists.",
+            code="property.exists",
+            params={"name": name},
+        )
     conn.execute("UPDATE properties SET name = ? WHERE id = ?", (name, prop.id))
     return Property(prop.id, name, prop.type, prop.mode, prop.metadata)
 

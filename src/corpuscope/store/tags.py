@@ -29,7 +29,11 @@ class Tag:
 
 def check_color(color: str) -> str:
     if not _COLOR.match(color):
-        raise InvalidInput(f"{color!r} is not a colour; write it as #rrggbb, e.g. #4e79a7.")
+        raise InvalidInput(
+            f"{color!r} is not a colour; write it as #rrggbb, e.g. #4e79a7.",
+            code="tag.bad_colour",
+            params={"colour": color},
+        )
     return color.lower()
 
 
@@ -45,7 +49,11 @@ def save_tag(
         raise InvalidInput(f"The property {prop.name!r} is of type {prop.type}; it has no tags.")
     name = check_name(name, "tag")
     if find_tag(conn, prop.id, name) is not None:
-        raise Conflict(f"The property {prop.name!r} already has a tag named {name!r}.")
+        raise Conflict(
+            f"The property {prop.name!r} already has a tag named {name!r}.",
+            code="tag.exists",
+            params={"property": prop.name, "name": name},
+        )
     if color is None:
         count = conn.execute("SELECT COUNT(*) FROM tags WHERE property_id = ?", (prop.id,))
         color = PALETTE[count.fetchone()[0] % len(PALETTE)]
@@ -72,7 +80,9 @@ def load_tag(conn: sqlite3.Connection, tag_id: int) -> Tag:
     except OverflowError:  # past SQLite's integers: no such tag
         row = None
     if row is None:
-        raise NotFound(f"There is no tag with id {tag_id}.")
+        raise NotFound(
+            f"There is no tag with id {tag_id}.", code="tag.not_found", params={"id": tag_id}
+        )
     parents = conn.execute(
         "SELECT parent_id FROM tag_parents WHERE tag_id = ? ORDER BY parent_id", (tag_id,)
     )
@@ -113,7 +123,14 @@ def rename_tag(conn: sqlite3.Connection, tag: Tag, name: str) -> Tag:
     name = check_name(name, "tag")
     other = find_tag(conn, tag.property_id, name)
     if other is not None and other.id != tag.id:
-        raise Conflict(f"This property already has a tag named {name!r}; merge them instead.")
+        owner = conn.execute(
+            "SELECT name FROM properties WHERE id = ?", (tag.property_id,)
+        ).fetchone()[0]
+        raise Conflict(
+            f"The property {owner!r} already has a tag named {name!r}; merge them instead.",
+            code="tag.exists",
+            params={"property": owner, "name": name},
+        )
     conn.execute("UPDATE tags SET name = ? WHERE id = ?", (name, tag.id))
     return load_tag(conn, tag.id)
 
@@ -138,11 +155,16 @@ def add_parent(conn: sqlite3.Connection, tag_id: int, parent_id: int) -> None:
     """Link ``tag_id`` under ``parent_id``; refused when it would make a cycle."""
     tag, parent = load_tag(conn, tag_id), load_tag(conn, parent_id)
     if tag.property_id != parent.property_id:
-        raise InvalidInput("A tag's parent must be a tag of the same property.")
+        raise InvalidInput(
+            "A tag's parent must be a tag of the same property.",
+            code="tag.parent_other_property",
+        )
     if is_ancestor(conn, tag.id, parent.id):
         raise Conflict(
             f"{parent.name!r} cannot be a parent of {tag.name!r}: "
-            f"{tag.name!r} is already {parent.name!r} or one of its ancestors (that would be a cycle)."
+            f"{tag.name!r} is already {parent.name!r} or one of its ancestors (that would be a cycle).",
+            code="tag.cycle",
+            params={"tag": tag.name, "parent": parent.name},
         )
     conn.execute("INSERT OR IGNORE INTO tag_parents VALUES (?, ?)", (tag.id, parent.id))
 
@@ -172,7 +194,9 @@ def merge_tags(conn: sqlite3.Connection, survivor: Tag, others: Sequence[Tag]) -
     """Merge ``others`` into ``survivor``: values move over, parents and children unite."""
     others = [tag for tag in others if tag.id != survivor.id]
     if any(tag.property_id != survivor.property_id for tag in others):
-        raise InvalidInput("Only tags of the same property can be merged.")
+        raise InvalidInput(
+            "Only tags of the same property can be merged.", code="tag.merge_other_property"
+        )
     merged_ids = {tag.id for tag in others}
     for table, column in (("image_tags", "image_id"), ("file_tags", "file_id")):
         for tag in others:

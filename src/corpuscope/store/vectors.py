@@ -75,7 +75,9 @@ def load_vector_set(conn: sqlite3.Connection, model: str) -> VectorSet:
     if found is None:
         raise NotFound(
             f"This project has no vectors for the model {model}; "
-            f"compute them with `corpuscope vectors PROJECT --model {model}`."
+            f"compute them with `corpuscope vectors PROJECT --model {model}`.",
+            code="vectors.missing",
+            params={"model": model},
         )
     return found
 

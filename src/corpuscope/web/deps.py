@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from corpuscope.services.projects import Project
 from corpuscope.services.tasks import TaskRunner
-from corpuscope.store.db import Project
 from corpuscope.web.hub import OpenProject, ProjectHub
 
 KEY_PATTERN = r"^[0-9a-f]{12}$"

@@ -1,5 +1,9 @@
 """Every error as JSON ``{"detail": "<one sentence>"}``: user errors 4xx, a bug 500.
 
+A user error's kind gives its status (:data:`STATUS_OF_KIND`, the one table); an error with a
+code adds it with its params, for the interface to show the sentence in the user's language:
+``{"detail": ..., "code": "tag.cycle", "params": {"tag": "Jar", "parent": "Vase"}}``.
+
 Besides the errors services raise on purpose, a few the database raises are nets with a
 sentence of their own: a database another process keeps locked (503 with ``Retry-After``), a
 full disk (507), a number past SQLite's integers or a query past its limits (422).
@@ -17,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from corpuscope.errors import CorpuscopeError
+from corpuscope.errors import CorpuscopeError, Kind
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +48,28 @@ def validation_sentence(errors: Sequence[Any]) -> str:
     return f"Invalid {_where(loc)}: {message.rstrip('.')}{more}."
 
 
+#: The HTTP status of each kind of user error.
+STATUS_OF_KIND: dict[Kind, int] = {
+    "invalid": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "unavailable": 409,
+    "cancelled": 409,
+    "too_large": 413,
+}
+
+
+def error_body(error: CorpuscopeError) -> dict[str, Any]:
+    """``{"detail"}``, with ``code`` and ``params`` when the error has a code."""
+    body: dict[str, Any] = {"detail": str(error)}
+    if error.code is not None:
+        body.update(code=error.code, params=error.params)
+    return body
+
+
 async def _corpuscope_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, CorpuscopeError)
-    return JSONResponse({"detail": str(error)}, status_code=error.http_status)
+    return JSONResponse(error_body(error), status_code=STATUS_OF_KIND[error.kind])
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpuscope.errors import InvalidInput, NotFound, ProjectError
+from corpuscope.services.projects import Project, create_project, is_project, open_project
 from corpuscope.services.task_kinds import KINDS
 from corpuscope.services.tasks import TaskRunner
-from corpuscope.store.db import Project, create_project, is_project, open_project
 from corpuscope.web.recent import RecentProjects
 
 
@@ -94,13 +94,19 @@ class ProjectHub:
             for entry in self.recent.entries():
                 if project_id(Path(entry.path)) == key and is_project(Path(entry.path)):
                     return self.open(Path(entry.path))
-        raise NotFound(f"There is no open project {key}; open it again from its folder.")
+        raise NotFound(
+            f"There is no open project {key}; open it again from its folder.",
+            code="project.not_open",
+            params={"project": key},
+        )
 
     def close(self, key: str) -> None:
         with self._lock:
             found = self._open.pop(key, None)
         if found is None:
-            raise NotFound(f"There is no open project {key}.")
+            raise NotFound(
+                f"There is no open project {key}.", code="project.not_open", params={"project": key}
+            )
         found.runner.stop()
         found.project.close()
 

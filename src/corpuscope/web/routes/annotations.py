@@ -7,10 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from corpuscope.errors import InvalidInput
 from corpuscope.services import annotations as notes
 from corpuscope.services.grouping import list_property_tags
-from corpuscope.store.tags import Tag
 from corpuscope.web.deps import ProjectDep
 from corpuscope.web.schemas.annotations import (
     MergeIn,
@@ -34,7 +32,7 @@ PropertyId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TagId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _tag(tag: Tag) -> TagOut:
+def _tag(tag: notes.Tag) -> TagOut:
     return TagOut(**asdict(tag))
 
 
@@ -74,17 +72,9 @@ def create_tag(property_id: PropertyId, body: TagIn, project: ProjectDep) -> Tag
 
 @router.patch("/tags/{tag_id}")
 def change_tag(tag_id: TagId, body: TagPatch, project: ProjectDep) -> TagOut:
-    """Rename, recolour and/or replace the parents (each given field is one undo step)."""
-    if body.name is None and body.color is None and body.parents is None:
-        raise InvalidInput("Give a new name, colour or list of parents for the tag.")
-    tag: Tag | None = None
-    if body.name is not None:
-        tag = notes.rename_tag(project, tag_id, body.name)
-    if body.color is not None:
-        tag = notes.recolor_tag(project, tag_id, body.color)
-    if body.parents is not None:
-        tag = notes.set_parents(project, tag_id, body.parents)
-    assert tag is not None
+    """Rename, recolour and/or replace the parents: one undo step, all or nothing (409 and no
+    change when a parent would make a cycle or the name is taken)."""
+    tag = notes.change_tag(project, tag_id, name=body.name, color=body.color, parents=body.parents)
     return _tag(tag)
 
 

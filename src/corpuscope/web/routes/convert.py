@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from corpuscope.services.images import ImageDetail, ImageItem, ImagePage
-from corpuscope.store.tasks import TaskRecord
+from corpuscope.services.tasks import TaskRecord
 from corpuscope.web.schemas.images import (
     FileOut,
     ImageDetailOut,

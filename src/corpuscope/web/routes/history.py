@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from corpuscope.services import annotations as notes
-from corpuscope.store.journal import JournalEntry, list_journal
 from corpuscope.web.deps import ProjectDep
 from corpuscope.web.schemas.annotations import HistoryOut, JournalEntryOut, UndoOut
 
 router = APIRouter(prefix="/api/projects/{pid}", tags=["undo and redo"])
 
 
-def _entry(entry: JournalEntry | None) -> UndoOut:
+def _entry(entry: notes.JournalEntry | None) -> UndoOut:
     return UndoOut(entry=None if entry is None else JournalEntryOut(**asdict(entry)))
 
 
@@ -33,5 +32,5 @@ def redo(project: ProjectDep) -> UndoOut:
 
 @router.get("/history")
 def history(project: ProjectDep, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> HistoryOut:
-    entries = list_journal(project.read(), limit=limit)
+    entries = notes.list_history(project, limit=limit)
     return HistoryOut(entries=[JournalEntryOut(**asdict(entry)) for entry in entries])

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Path, Query, status
 
 from corpuscope.embed.registry import list_models
 from corpuscope.services.images import list_folders
-from corpuscope.services.models import choose_model, project_model
-from corpuscope.services.projects import project_status
-from corpuscope.store.vectors import list_vector_sets
+from corpuscope.services.models import choose_model
+from corpuscope.services.projects import describe_project
 from corpuscope.web.deps import HubDep, OpenDep, ProjectDep, RunnerDep, project_key
 from corpuscope.web.routes.convert import task_out
 from corpuscope.web.schemas.common import MAX_ID, OkOut
@@ -27,7 +26,6 @@ from corpuscope.web.schemas.projects import (
     ProjectOut,
     ProjectStatusOut,
     TaskOut,
-    VectorSetOut,
     VectorsIn,
 )
 
@@ -54,16 +52,14 @@ def get_project(
     entry: OpenDep, limit: Annotated[int, Query(ge=0, le=10_000)] = 50
 ) -> ProjectStatusOut:
     """Counts, folders, vector sets, and up to ``limit`` files in error and missing."""
-    with entry.project.snapshot() as conn:  # one state of the project for the whole answer
-        report = project_status(entry.project, limit=limit)
-        data = asdict(report)
-        data.pop("project")
-        data["folders"] = [asdict(folder) for folder in list_folders(entry.project)]
-        data["vector_sets"] = [
-            VectorSetOut(model=found.model, version=found.version, dim=found.dim, count=count)
-            for found, count in list_vector_sets(conn)
-        ]
-        data["model"] = project_model(entry.project)
+    overview = describe_project(entry.project, limit=limit)
+    data = asdict(overview.status)
+    data.pop("project")
+    data.update(
+        folders=[asdict(folder) for folder in overview.folders],
+        vector_sets=[asdict(found) for found in overview.vector_sets],
+        model=overview.model,
+    )
     return ProjectStatusOut(id=entry.id, path=str(entry.root), name=entry.root.name, **data)
 
 

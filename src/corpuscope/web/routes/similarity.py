@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from corpuscope.errors import CorpuscopeError, InvalidInput
+from corpuscope.errors import InvalidInput, TooLarge
 from corpuscope.services import recommendations, similarity
 from corpuscope.web.deps import ProjectDep
 from corpuscope.web.schemas.common import Name, OkOut
@@ -53,12 +53,6 @@ def search_text(body: SearchIn, project: ProjectDep) -> MatchListOut:
         model=body.model,
     )
     return MatchListOut(items=[MatchOut(**asdict(match)) for match in found])
-
-
-class TooLarge(CorpuscopeError):
-    """An uploaded image over the server's limit."""
-
-    http_status = 413
 
 
 IMAGE_BODY = {

@@ -29,7 +29,8 @@ class TagIn(Strict):
 
 
 class TagPatch(Strict):
-    """Each given field is its own change (one undo step each); ``parents`` replaces them all."""
+    """The given fields change together, as one undo step (all or nothing); ``parents``
+    replaces them all."""
 
     name: Name | None = None
     color: Color | None = None

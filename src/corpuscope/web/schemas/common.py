@@ -38,7 +38,12 @@ class Strict(BaseModel):
 
 
 class ErrorOut(BaseModel):
+    """``detail``: one English sentence. For the errors the interface translates, ``code``
+    names the sentence and ``params`` holds the values it shows (docs/i18n.md lists them)."""
+
     detail: str
+    code: str | None = None
+    params: dict[str, str | int | float] | None = None
 
 
 class ChangedOut(BaseModel):
