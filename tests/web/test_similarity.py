@@ -5,16 +5,16 @@ The ``vectors`` fixture gives a/0-2 vectors near one direction and b/3-5 near an
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pytest
+from tests.embed.conftest import save_tiny_clip
 from tests.web.conftest import Corpus, error, ok, wait_tasks
 
-from corpuscope.services import similarity
+from corpuscope.services.projects import open_project
+from corpuscope.services.similarity import search_text
 
 
 def ids_of(response: Any) -> list[int]:
@@ -34,27 +34,24 @@ def test_similar_images_are_ranked_with_scores(corpus: Corpus, vectors: list[int
     assert len(page) == 1
 
 
-class TextModel:
-    """Stands in for a CLIP model: every text means "like a/*"."""
-
-    has_text = True
-    version = "test"
-
-    def embed_text(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        vector = np.zeros((len(texts), 8), dtype=np.float32)
-        vector[:, 0] = 1.0
-        return vector
-
-
-def test_text_search(corpus: Corpus, vectors: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(similarity, "embedder_for", lambda vector_set: TextModel())
-    reads_text = dataclasses.replace(
-        similarity.find_model("clip-vit-b-32"), name="efficientnet-lite0"
-    )
-    monkeypatch.setattr(similarity, "find_model", lambda name: reads_text)
-    found = ids_of(corpus.post("/search", {"text": "a red vase", "limit": 3}))
-    assert sorted(found) == sorted(vectors[:3])
-    assert "Type some words" in error(corpus.post("/search", {"text": "   "}), 422)
+def test_text_search_with_a_real_text_model(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tiny, randomly initialised CLIP saved in the Hugging Face layout: its vectors computed
+    by a task, then text search over HTTP ranks every image as the service does."""
+    save_tiny_clip(tmp_path / "models" / "clip-vit-b-32")
+    monkeypatch.setenv("CORPUSCOPE_MODELS", str(tmp_path / "models"))
+    ok(corpus.post("/vectors", {"model": "clip-vit-b-32"}), 202)
+    tasks = wait_tasks(corpus.client, corpus.pid)
+    assert all(task["status"] == "done" for task in tasks), tasks
+    body = {"text": "a red vase", "limit": 6, "model": "clip-vit-b-32"}
+    items = ok(corpus.post("/search", body))["items"]
+    scores = [item["score"] for item in items]
+    assert len(items) == 6 and scores == sorted(scores, reverse=True)
+    with open_project(corpus.root) as project:
+        expected = search_text(project, "a red vase", limit=6, model="clip-vit-b-32")
+    assert [item["image_id"] for item in items] == [match.image_id for match in expected]
+    assert "Type some words" in error(corpus.post("/search", {**body, "text": "   "}), 422)
 
 
 def test_text_search_needs_a_model_that_reads_text(
