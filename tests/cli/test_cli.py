@@ -167,7 +167,7 @@ def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
     found = json.loads(run("duplicates", project, "--json").stdout)
     pairs = [sorted(m["path"] for m in g["members"]) for g in found["groups"]]
     assert ["red-0-small.jpg", "red/0.jpg"] in pairs
-    ids = {p: i for g in first["groups"] for i, p in zip(g["image_ids"], g["paths"], strict=True)}
+    ids = {m["path"]: m["image_id"] for g in first["groups"] for m in g["members"]}
     run("property", "create", project, "Colour", "--type", "tag")
     for tag, examples in (
         ("Red", ["red/1.jpg", "red/2.jpg"]),
@@ -186,7 +186,7 @@ def test_vectors_cluster_nest_save_and_duplicates_from_the_command_line(
     by_tags = json.loads(
         run("group-by-tags", project, "Colour", "--min-similarity", "0", "--json").stdout
     )
-    groups = {g["name"]: g["paths"] for g in by_tags["groups"]}
+    groups = {g["label"]: [m["path"] for m in g["members"]] for g in by_tags["groups"]}
     assert by_tags["algorithm"] == "by_tags" and by_tags["params"]["property"]
     assert sorted(p for paths in groups.values() for p in paths) == sorted(ids)
     assert {"red/1.jpg", "red/2.jpg"} <= set(groups["Red"])

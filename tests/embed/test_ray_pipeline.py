@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpuscope.cli import EXIT_CODE_OF_KIND
 from corpuscope.embed.efficientnet import EfficientNetLite0
 from corpuscope.embed.ray_pipeline import (
     RayOptions,
@@ -103,7 +104,7 @@ def test_the_cli_refuses_an_unknown_image_access(tmp_path: Path) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=300)
     command[3:] = ["vectors", str(tmp_path / "p"), "--ray", "--ray-images", "nfs"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 1
+    assert result.returncode == EXIT_CODE_OF_KIND["invalid"]
     assert (
         result.stderr.strip()
         == "Error: Images reach Ray workers as 'shared' or 'driver', not 'nfs'."
