@@ -123,11 +123,14 @@ def test_no_request_makes_a_server_error(
 
 
 @pytest.mark.parametrize(
-    ("examples", "steps"),
-    [pytest.param(3, 8, id="quick"), pytest.param(25, 20, id="thorough", marks=pytest.mark.slow)],
+    ("examples", "steps", "thorough"),
+    [
+        pytest.param(3, 8, False, id="quick"),
+        pytest.param(25, 20, True, id="thorough", marks=pytest.mark.slow),
+    ],
 )
 def test_no_sequence_of_requests_makes_a_server_error(
-    tmp_path: Path, examples: int, steps: int
+    tmp_path: Path, examples: int, steps: int, thorough: bool
 ) -> None:
     """Stateful: operations chained by the links inferred from the schema (ids from one
     response fed to the next request), on a project of their own."""
@@ -168,8 +171,10 @@ def test_no_sequence_of_requests_makes_a_server_error(
         app.state.hub.close_all()
     server_errors = [status for status in statuses if status >= 500]
     assert statuses and not server_errors, server_errors
-    if replayed:  # the chains reached real objects (a run cut short may not have yet)
-        assert any(200 <= status < 300 for status in statuses)
+    if thorough and replayed:
+        # Enough sequences that some chains must reach real objects; the quick run's 24 steps
+        # can all be refused on another machine (CI drew only 4xx once), so it checks 5xx only.
+        assert any(200 <= status < 300 for status in statuses), sorted(set(statuses))
 
 
 def test_the_fuzzed_project_exists(fuzzed: tuple[FastAPI, str]) -> None:
