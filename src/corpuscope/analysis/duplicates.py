@@ -37,8 +37,7 @@ from scipy.sparse.csgraph import connected_components
 from corpuscope.analysis.detail import DETAIL_LENGTH, compare_details
 from corpuscope.analysis.fingerprint import FINGERPRINT_LENGTH, mirror_fingerprints
 from corpuscope.analysis.inputs import Vectors, check_fraction
-from corpuscope.analysis.neighbours import knn_graph
-from corpuscope.analysis.pairs import nearest_rows
+from corpuscope.analysis.pairs import nearest_rows, neighbour_dots
 from corpuscope.errors import InvalidInput
 
 #: Default duplicate score (the one place it is written; the web API's schema carries it to the
@@ -60,8 +59,6 @@ _EPS = 0.002
 #: Weights of the layout, the vectors and the finer check in the fused distance (a weighted
 #: geometric mean of ``1 - similarity``).
 _WEIGHTS = (1.0, 1.0, 1.0)
-#: Values held at once when comparing the pairs one by one.
-_PAIR_BLOCK = 1 << 22
 
 Report = Callable[[int, int, str], None]
 
@@ -182,24 +179,23 @@ def _with_vectors(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
     """Candidates united from the layout and the vectors' nearest, with the distance
     ``sqrt((1 - layout similarity) x (1 - vector cosine))`` of each (``inf`` where none)."""
-    by_vector, _ = knn_graph(V, min(NEIGHBOURS, len(V) - 1))
+    by_vector, _, _ = nearest_rows(V, V, NEIGHBOURS)
     found = np.sort(np.concatenate([near, by_vector], axis=1), axis=1)
     repeated = np.zeros(found.shape, dtype=bool)
     repeated[:, 1:] = found[:, 1:] == found[:, :-1]
     candidates = np.where(repeated, -1, found)
-    rows, cols = np.nonzero(candidates >= 0)
-    other = candidates[rows, cols]
-    straight = _row_dots(X, X, rows, other)
-    turned = _row_dots(X, mirrored, rows, other)
+    straight, turned = neighbour_dots((X, mirrored), X, candidates)
+    (cosine,) = neighbour_dots((V,), V, candidates)
     layout = np.maximum(straight, turned)
-    cosine = _row_dots(V, V, rows, other)
-    distance = np.full(candidates.shape, np.inf, dtype=np.float32)
-    distance[rows, cols] = _mean_distance(
-        (np.maximum(1.0 - layout, _EPS), _WEIGHTS[0]), (np.maximum(1.0 - cosine, _EPS), _WEIGHTS[1])
-    )
-    flips = np.zeros(candidates.shape, dtype=bool)
-    flips[rows, cols] = turned > straight
-    return candidates, flips, distance
+    distance = np.where(
+        candidates >= 0,
+        _mean_distance(
+            (np.maximum(1.0 - layout, _EPS), _WEIGHTS[0]),
+            (np.maximum(1.0 - cosine, _EPS), _WEIGHTS[1]),
+        ),
+        np.inf,
+    ).astype(np.float32)
+    return candidates, (turned > straight) & (candidates >= 0), distance
 
 
 def _mean_distance(*parts: tuple[npt.NDArray[np.float32], float]) -> npt.NDArray[np.float32]:
@@ -207,18 +203,6 @@ def _mean_distance(*parts: tuple[npt.NDArray[np.float32], float]) -> npt.NDArray
     total = sum(weight for _, weight in parts)
     logs = sum(weight * np.log(values) for values, weight in parts)
     out: npt.NDArray[np.float32] = np.exp(logs / total).astype(np.float32)
-    return out
-
-
-def _row_dots(
-    A: Vectors, B: Vectors, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
-) -> npt.NDArray[np.float32]:
-    """``A[rows[p]] . B[cols[p]]`` for each p, in blocks (bounded memory)."""
-    out = np.empty(len(rows), dtype=np.float32)
-    step = max(1, _PAIR_BLOCK // max(A.shape[1], 1))
-    for start in range(0, len(rows), step):
-        part = slice(start, start + step)
-        out[part] = np.einsum("ij,ij->i", A[rows[part]], B[cols[part]])
     return out
 
 

@@ -12,7 +12,7 @@ planted pairs found, none missed, 8 s against 88 s for the full comparison).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import faiss
 import numpy as np
@@ -157,7 +157,7 @@ def _nearest_in(
     for start in range(0, len(rows), block):
         part = rows[start : start + block]
         straight = X[part] @ cand_x
-        turned = X[part] @ cand_m
+        turned = X[part] @ cand_m if mirrored is not X else straight  # no mirror: one product
         best = np.maximum(straight, turned)
         best[candidates[None, :] == part[:, None]] = -np.inf
         top, vals = select_top(best, width)
@@ -172,11 +172,11 @@ def _nearest_in(
 
 
 def _cell_nearest(X: Vectors, mirrored: Vectors, k: int, seed: int) -> Nearest:
-    """Each row against the rows filed in the nearest cells of itself and of its mirror."""
+    """Each row against the rows filed in the nearest cells of itself (straight similarities)
+    and of its mirror (turned ones: ``mirrored[i] . X[j] = X[i] . mirrored[j]``)."""
     n = len(X)
     basis = fit_basis(X, _CELL_DIM, seed=seed) if X.shape[1] > _CELL_DIM else None
     Y = project_unit(X, basis) if basis is not None else X
-    Ym = project_unit(mirrored, basis) if basis is not None else mirrored
     n_cells = max(2, n // _ROWS_PER_CELL)
     rng = np.random.default_rng(seed)
     train = Y[np.sort(rng.choice(n, size=min(n, 32 * n_cells), replace=False))]
@@ -186,40 +186,101 @@ def _cell_nearest(X: Vectors, mirrored: Vectors, k: int, seed: int) -> Nearest:
     )  # fmt: skip
     km.train(train)
     centres = np.ascontiguousarray(km.centroids, dtype=np.float32)
+    probes = min(_PROBES, n_cells)
     _, home = faiss.knn(Y, centres, 1, metric=faiss.METRIC_INNER_PRODUCT)
-    _, near = faiss.knn(Y, centres, min(_PROBES, n_cells), metric=faiss.METRIC_INNER_PRODUCT)
-    _, near_m = faiss.knn(Ym, centres, min(_PROBES, n_cells), metric=faiss.METRIC_INNER_PRODUCT)
     members = _by_cell(home.ravel(), n_cells)
-    probes = np.concatenate([near, near_m], axis=1)
-    probers = _by_cell(probes.ravel(), n_cells, repeat=probes.shape[1])
-    found: list[tuple[npt.NDArray[Any], ...]] = []
-    for c in range(n_cells):
-        rows = np.unique(probers[c])
-        if len(rows) == 0 or len(members[c]) == 0:
+    routes = [(X, Y)]
+    if mirrored is not X:  # a signal without a mirror: the straight route is the only one
+        routes.append((mirrored, project_unit(mirrored, basis) if basis is not None else mirrored))
+    cand = np.full((n, len(routes) * probes, k), -1, dtype=np.int64)
+    sims = np.full((n, len(routes) * probes, k), -np.inf, dtype=np.float32)
+    for route, (queries, projected) in enumerate(routes):
+        _, near = faiss.knn(projected, centres, probes, metric=faiss.METRIC_INNER_PRODUCT)
+        _search_cells(X, queries, members, near, home.ravel(), cand, sims, route * probes)
+    flips = np.zeros(cand.shape, dtype=bool)
+    flips[:, probes:] = True
+    return _best_of_routes(X, mirrored, cand.reshape(n, -1), sims.reshape(n, -1),
+                           flips.reshape(n, -1), k)  # fmt: skip
+
+
+def _search_cells(
+    X: Vectors,
+    queries: Vectors,
+    members: list[npt.NDArray[np.int64]],
+    near: npt.NDArray[np.int64],
+    home: npt.NDArray[np.int64],
+    cand: npt.NDArray[np.int64],
+    sims: npt.NDArray[np.float32],
+    offset: int,
+) -> None:
+    """For each cell, the ``k`` best of its rows for each query row that probes it, written in
+    ``cand`` and ``sims`` at slot ``offset + probe number`` (the row itself excluded)."""
+    probes, k = near.shape[1], cand.shape[2]
+    flat = near.ravel()
+    order = np.argsort(flat, kind="stable")
+    bounds = np.searchsorted(flat[order], np.arange(len(members) + 1))
+    for c, filed in enumerate(members):
+        entries = order[bounds[c] : bounds[c + 1]]
+        if len(entries) == 0 or len(filed) == 0:
             continue
-        idx, sims, flips = _nearest_in(X, mirrored, rows, members[c], k)
-        found.append((np.repeat(rows, k), idx.ravel(), sims.ravel(), flips.ravel()))
-    return _merge_nearest(found, n, k)
+        rows, slots = entries // probes, entries % probes + offset
+        block = queries[rows] @ X[filed].T
+        own = np.nonzero(home[rows] == c)[0]  # rows filed here meet themselves
+        block[own, np.searchsorted(filed, rows[own])] = -np.inf
+        top, vals = select_top(block, min(k, len(filed)))
+        cand[rows[:, None], slots[:, None], np.arange(top.shape[1])] = filed[top]
+        sims[rows[:, None], slots[:, None], np.arange(top.shape[1])] = vals
 
 
-def _merge_nearest(found: list[tuple[npt.NDArray[Any], ...]], n: int, k: int) -> Nearest:
-    """The ``k`` best distinct neighbours of each row among the per-cell results."""
-    rows, cand, sims, flips = (np.concatenate([f[i] for f in found]) for i in range(4))
-    keep = (cand >= 0) & (cand != rows)
-    rows, cand, sims, flips = rows[keep], cand[keep], sims[keep].astype(np.float32), flips[keep]
-    order = np.lexsort((-sims, cand, rows))  # per row and candidate, the best first
-    rows, cand, sims, flips = rows[order], cand[order], sims[order], flips[order]
-    first = np.concatenate(([True], (rows[1:] != rows[:-1]) | (cand[1:] != cand[:-1])))
-    rows, cand, sims, flips = rows[first], cand[first], sims[first], flips[first]
-    order = np.lexsort((-sims, rows))
-    rows, cand, sims, flips = rows[order], cand[order], sims[order], flips[order]
-    starts = np.searchsorted(rows, np.arange(n))
-    rank = np.arange(len(rows)) - starts[rows]
-    keep = rank < k
-    out_idx = np.full((n, k), -1, dtype=np.int64)
-    out_sims = np.full((n, k), -1.0, dtype=np.float32)
-    out_flips = np.zeros((n, k), dtype=bool)
-    out_idx[rows[keep], rank[keep]] = cand[keep]
-    out_sims[rows[keep], rank[keep]] = sims[keep]
-    out_flips[rows[keep], rank[keep]] = flips[keep]
-    return out_idx, out_sims, out_flips
+def _best_of_routes(
+    X: Vectors,
+    mirrored: Vectors,
+    cand: npt.NDArray[np.int64],
+    sims: npt.NDArray[np.float32],
+    flips: npt.NDArray[np.bool_],
+    k: int,
+) -> Nearest:
+    """The ``k`` best distinct candidates of each row, each with the larger of its straight
+    and turned similarity (the route that did not find it is computed for the ``k`` kept)."""
+    sims = np.where(cand >= 0, sims, -np.inf).astype(np.float32)
+    by_cand = np.argsort(cand, axis=1, kind="stable")
+    ranked = np.take_along_axis(cand, by_cand, axis=1)
+    ranked_sims = np.take_along_axis(sims, by_cand, axis=1)
+    # the same candidate from both routes (two entries side by side): keep the better one
+    same = np.zeros(cand.shape, dtype=bool)
+    same[:, 1:] = (ranked[:, 1:] == ranked[:, :-1]) & (ranked[:, 1:] >= 0)
+    worse = np.zeros(cand.shape, dtype=bool)
+    worse[:, 1:] = same[:, 1:] & (ranked_sims[:, 1:] <= ranked_sims[:, :-1])
+    worse[:, :-1] |= same[:, 1:] & (ranked_sims[:, 1:] > ranked_sims[:, :-1])
+    drop = np.empty_like(worse)
+    np.put_along_axis(drop, by_cand, worse, axis=1)
+    sims[drop] = -np.inf
+    best = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    idx = np.take_along_axis(cand, best, axis=1)
+    top = np.take_along_axis(sims, best, axis=1)
+    turned = np.take_along_axis(flips, best, axis=1)
+    found = np.isfinite(top) & (idx >= 0)
+    if mirrored is not X:
+        straight, mirror = neighbour_dots((X, mirrored), X, np.where(found, idx, -1))
+        top = np.where(found, np.maximum(straight, mirror), top)
+        turned = mirror > straight
+    out_sims: npt.NDArray[np.float32] = np.where(found, top, -1.0).astype(np.float32)
+    return np.where(found, idx, -1).astype(np.int64), out_sims, turned & found
+
+
+def neighbour_dots(
+    queries: Sequence[Vectors], B: Vectors, idx: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """``(len(queries), n, w)``: ``queries[q][i] . B[idx[i, c]]`` for each row ``i`` of
+    ``idx (n, w)`` (0 where ``idx`` is -1), in blocks of rows (bounded memory; each row of
+    ``B`` is gathered once for all the queries)."""
+    n, w = idx.shape
+    out = np.zeros((len(queries), n, w), dtype=np.float32)
+    safe = np.maximum(idx, 0)
+    step = max(1, _BLOCK_ELEMENTS // max(w * B.shape[1], 1))
+    for start in range(0, n, step):
+        part = slice(start, start + step)
+        stacked = np.stack([q[part] for q in queries], axis=2)  # (b, d, queries)
+        out[:, part] = np.matmul(B[safe[part]], stacked).transpose(2, 0, 1)
+    out[:, idx < 0] = 0.0
+    return out
