@@ -148,6 +148,24 @@ def test_cell_search_finds_the_same_groups_as_the_exact_scan(
     assert len(exact) >= 250
 
 
+def test_cell_search_with_vectors_and_mirrors_finds_the_exact_scan_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(5)
+    X = planted(3000, 5, d=FINGERPRINT_LENGTH)
+    V = planted(3000, 5, d=64)  # the same copies, another space
+    src = rng.choice(3000, 50, replace=False)
+    X = np.concatenate([X, mirror_fingerprints(X[src])])  # mirrored copies (the layout alone)
+    V = np.concatenate([V, unit_rows(V[src] + rng.standard_normal((50, 64)) * 0.01)])
+    exact = as_sets(compute_duplicates(X, vectors=V).groups)
+    monkeypatch.setattr(
+        "corpuscope.analysis.duplicates.nearest_rows",
+        lambda X, M, k: pairs.nearest_rows(X, M, k, exact_limit=0),
+    )
+    assert as_sets(compute_duplicates(X, vectors=V).groups) == exact
+    assert sum(frozenset({int(s), 3000 + i}) <= g for i, s in enumerate(src) for g in exact) >= 45
+
+
 def test_input_untouched_and_no_groups_when_nothing_is_close() -> None:
     X = np.eye(5, dtype=np.float32)
     before = X.copy()
