@@ -127,10 +127,11 @@ def nearest_rows(
     X: Vectors, mirrored: Vectors, k: int, *, exact_limit: int = EXACT_PAIRS_LIMIT, seed: int = 0
 ) -> Nearest:
     """The ``k`` rows most similar to each row of ``X``, itself excluded, where the similarity
-        of rows ``i`` and ``j`` is the larger of ``X[i] . X[j]`` and ``X[i] . mirrored[j]``
-        (``mirrored``: the rows of the mirrored pictures). Rows with fewer than ``k`` others are padded
-    with index -1 and similarity -1. Exact up to ``exact_limit`` rows; above,
-        the inverted-file cells of ``similar_pairs`` (each row against its nearest cells' rows)."""
+    of rows ``i`` and ``j`` is the larger of ``X[i] . X[j]`` and ``X[i] . mirrored[j]``
+    (``mirrored``: the rows of the mirrored pictures; ``X`` itself for a signal without a mirror,
+    compared once). Rows with fewer than ``k`` others are padded with index -1 and similarity -1.
+    Exact up to ``exact_limit`` rows; above, inverted-file cells as in ``similar_pairs``: each
+    row against the rows filed in the cells nearest to it and to its mirror."""
     n = len(X)
     if n <= exact_limit:
         return _nearest_in(X, mirrored, np.arange(n), np.arange(n), k)
