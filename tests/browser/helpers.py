@@ -69,6 +69,30 @@ def _shape(path: str) -> str:
     return "/".join(parts)
 
 
+def map_points(page: Page, server: Server) -> dict[int, tuple[float, float]]:
+    """Where each image's point is on the page (the map shown, its first render done)."""
+    layout = api(page, server, "GET", "map")
+    return {
+        image: tuple(page.evaluate("([x, y]) => window.__corpuscopeMap.toPage(x, y)", [x, y]))
+        for image, x, y in zip(layout["ids"], layout["x"], layout["y"], strict=True)
+    }
+
+
+def lasso_around(page: Page, server: Server, ids: set[int]) -> None:
+    """Draw the map's lasso around the points of ``ids``; fails when a point of another image
+    would fall inside."""
+    on_page = map_points(page, server)
+    lasso = grow(convex_hull([on_page[image] for image in ids]), 14)
+    outsiders = [image for image in on_page if image not in ids and inside(lasso, *on_page[image])]
+    assert not outsiders, "the planted families should not overlap on the map"
+    page.get_by_test_id("lasso").click()
+    page.mouse.move(*lasso[0])
+    page.mouse.down()
+    for x, y in [*lasso[1:], lasso[0]]:
+        page.mouse.move(x, y, steps=4)
+    page.mouse.up()
+
+
 def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Andrew's monotone chain, counter-clockwise."""
     pts = sorted(set(points))
