@@ -79,16 +79,25 @@ def test_a_label_fits_one_template_one_way_or_gets_no_code() -> None:
 def test_a_task_comes_with_its_message_code(corpus: Corpus) -> None:
     [task] = ok(corpus.get("/tasks"))["tasks"]
     assert task["kind"] == "import" and task["message"] == "importing photos"
-    assert (task["message_code"], task["message_params"]) == ("task.importing", {"folder": "photos"})
+    assert (task["message_code"], task["message_params"]) == (
+        "task.importing",
+        {"folder": "photos"},
+    )
     ok(corpus.post("/vectors", {}), 202)
     vectors = next(t for t in wait_tasks(corpus.client, corpus.pid) if t["kind"] == "vectors")
     model = vectors["params"]["model"]
-    assert (vectors["message_code"], vectors["message_params"]) == ("task.vectors", {"model": model})
+    assert (vectors["message_code"], vectors["message_params"]) == (
+        "task.vectors",
+        {"model": model},
+    )
 
 
 def test_task_messages_read_back_regardless_of_case() -> None:
     assert TASK_MESSAGES.compute("loading vectors") == ("task.loading_vectors", {})
-    assert TASK_MESSAGES.compute("Clustering 12,345 images") == ("task.clustering", {"count": 12345})
+    assert TASK_MESSAGES.compute("Clustering 12,345 images") == (
+        "task.clustering",
+        {"count": 12345},
+    )
     assert TASK_MESSAGES.compute("importing photos, 3 errors") == (  # the most literal wins
         "task.importing_errors",
         {"folder": "photos", "errors": 3},

@@ -26,7 +26,7 @@ describe("task words", () => {
     const clustering = task({ message: "Clustering 1,234 images", message_code: "task.clustering", message_params: { count: 1234 } });
     expect(taskProgress(importing)).toBe("3 / 5,050 · importing photos");
     switchLocale("fr");
-    expect(taskProgress(importing)).toBe("3 sur 5\u202f050 · import de photos");
+    expect(taskProgress(importing)).toBe("3 sur 5\u202f050 · import du dossier photos");
     expect(taskProgress(clustering)).toBe("Regroupement de 1\u202f234 images");
     expect(taskProgress(task({ message: "Polishing", message_code: "task.polish", message_params: {} }))).toBe("Polishing");
     expect(taskProgress(task({ message: "Clustering x images", message_code: "task.clustering", message_params: { count: "x" } }))).toBe(
