@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from .conftest import Server
 
@@ -51,6 +51,16 @@ def tag_images(
         {"ids": ids, "value": [made["id"]]},
     )
     return created, made
+
+
+def select_tags(panel: Locator, first: str, second: str) -> None:
+    """In the tags panel: click the tag ``first``, then Ctrl+click ``second`` (two selected)."""
+    panel.locator(f"[data-testid=tag-row][data-name='{first}']").first.get_by_role(
+        "button", name=first, exact=True
+    ).click()
+    panel.locator(f"[data-testid=tag-row][data-name='{second}']").first.get_by_role(
+        "button", name=second, exact=True
+    ).click(modifiers=["Control"])
 
 
 def require_route(page: Page, server: Server, method: str, path: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .conftest import OUTPUT, WAIT_MS, Browsing, EmptyServer, Server
-from .helpers import lasso_around, tag_images
+from .helpers import lasso_around, select_tags, tag_images
 from .test_clustering_workflow import _has_property, tags_of, wait_until
 from .test_map import FIRST_RENDER
 
@@ -315,12 +315,7 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     page.get_by_test_id("tags-panel-toggle").click()
     panel = page.get_by_test_id("tags-panel")
     panel.get_by_test_id("tags-property").select_option(label=f"Familles ({len(tags)})")
-    panel.locator(f"[data-testid=tag-row][data-name='{a}']").first.get_by_role(
-        "button", name=a, exact=True
-    ).click()
-    panel.locator(f"[data-testid=tag-row][data-name='{b}']").first.get_by_role(
-        "button", name=b, exact=True
-    ).click(modifiers=["Control"])
+    select_tags(panel, a, b)
     expect(panel.get_by_test_id("merge-tags")).to_have_text("Fusionner…")
     dismiss_toasts(page)
     panel.get_by_test_id("merge-tags").click()
