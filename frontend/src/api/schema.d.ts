@@ -1521,6 +1521,8 @@ export interface components {
             path: string | null;
             /** Status */
             status: string;
+            /** File Size */
+            file_size?: number | null;
             /** Rank */
             rank?: number | null;
             /** Score */
@@ -1542,8 +1544,9 @@ export interface components {
         };
         /**
          * ImageOut
-         * @description ``path``: the first file (an ok one if any), relative to folder ``folder_id``.
-         *     ``rank``/``score``: position and oddness in the filter's clustering group, if any.
+         * @description ``path``: the first file (an ok one if any), relative to folder ``folder_id``;
+         *     ``file_size``: its size in bytes. ``rank``/``score``: position and oddness in the filter's
+         *     clustering group, if any.
          */
         ImageOut: {
             /** Id */
@@ -1564,6 +1567,8 @@ export interface components {
             path: string | null;
             /** Status */
             status: string;
+            /** File Size */
+            file_size?: number | null;
             /** Rank */
             rank?: number | null;
             /** Score */
