@@ -18,6 +18,7 @@ from corpuscope.embed.registry import find_model
 from corpuscope.errors import InvalidInput
 from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS, BadImage
 from corpuscope.services.models import embedder_for
+from corpuscope.services.vector_search import vector_index_for
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project, in_one_snapshot
 
@@ -57,11 +58,17 @@ def similar_images(
     _check_window(limit, offset)
     if not image_ids:
         raise InvalidInput("Give at least one image to find similar ones.")
-    ids, X, _ = load_project_vectors(project, model)
+    ids, X, vector_set = load_project_vectors(project, model)
     _, queries, _ = load_project_vectors(project, model, image_ids=image_ids)
     exclude = np.flatnonzero(np.isin(ids, np.asarray(image_ids, dtype=np.int64)))
     ranking = compute_similar(
-        X, queries, top_n=limit, offset=offset, min_score=min_score, exclude=exclude
+        X,
+        queries,
+        top_n=limit,
+        offset=offset,
+        min_score=min_score,
+        exclude=exclude,
+        index=vector_index_for(project, vector_set, X),
     )
     return _matches(ids, ranking)
 
@@ -87,7 +94,14 @@ def search_text(
             "does (CLIP, SigLIP: see `corpuscope models`) to search by text."
         )
     query = embedder_for(vector_set).embed_text([text.strip()])[0]
-    ranking = compute_text_search(X, query, top_n=limit, offset=offset, min_score=min_score)
+    ranking = compute_text_search(
+        X,
+        query,
+        top_n=limit,
+        offset=offset,
+        min_score=min_score,
+        index=vector_index_for(project, vector_set, X),
+    )
     return _matches(ids, ranking)
 
 
@@ -113,7 +127,14 @@ def search_image(
     except BadImage as error:
         raise InvalidInput(f"This file cannot be used as an image: {error}.") from None
     query = embedder.embed_batch(pixels[np.newaxis])
-    ranking = compute_similar(X, query, top_n=limit, offset=offset, min_score=min_score)
+    ranking = compute_similar(
+        X,
+        query,
+        top_n=limit,
+        offset=offset,
+        min_score=min_score,
+        index=vector_index_for(project, vector_set, X),
+    )
     return _matches(ids, ranking)
 
 
