@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from corpuscope.analysis.similarity import Ranking, compute_similar, compute_text_search
 from corpuscope.embed.chunks import prepare_bytes
@@ -21,6 +22,7 @@ from corpuscope.services.models import embedder_for
 from corpuscope.services.vector_search import vector_index_for
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project, in_one_snapshot
+from corpuscope.store.vectors import VectorSet
 
 MAX_RESULTS = 1000
 
@@ -94,15 +96,7 @@ def search_text(
             "does (CLIP, SigLIP: see `corpuscope models`) to search by text."
         )
     query = embedder_for(vector_set).embed_text([text.strip()])[0]
-    ranking = compute_text_search(
-        X,
-        query,
-        top_n=limit,
-        offset=offset,
-        min_score=min_score,
-        index=vector_index_for(project, vector_set, X),
-    )
-    return _matches(ids, ranking)
+    return _ranked(project, vector_set, (ids, X), query, window=(limit, offset, min_score))
 
 
 def search_image(
@@ -127,13 +121,23 @@ def search_image(
     except BadImage as error:
         raise InvalidInput(f"This file cannot be used as an image: {error}.") from None
     query = embedder.embed_batch(pixels[np.newaxis])
-    ranking = compute_similar(
-        X,
-        query,
-        top_n=limit,
-        offset=offset,
-        min_score=min_score,
-        index=vector_index_for(project, vector_set, X),
+    return _ranked(project, vector_set, (ids, X), query, window=(limit, offset, min_score))
+
+
+def _ranked(
+    project: Project,
+    vector_set: VectorSet,
+    vectors: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]],
+    query: npt.NDArray[np.float32],
+    *,
+    window: tuple[int, int, float | None],
+) -> list[Match]:
+    """The set's images ranked by cosine similarity to one query vector (text or image)."""
+    ids, X = vectors
+    limit, offset, min_score = window
+    index = vector_index_for(project, vector_set, X)
+    ranking = compute_text_search(
+        X, query, top_n=limit, offset=offset, min_score=min_score, index=index
     )
     return _matches(ids, ranking)
 
