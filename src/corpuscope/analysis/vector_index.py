@@ -88,7 +88,11 @@ def index_to_bytes(found: VectorIndex) -> npt.NDArray[np.uint8]:
 
 def index_from_bytes(data: npt.NDArray[np.uint8], X: Vectors, *, seed: int = 0) -> VectorIndex:
     """The index :func:`index_to_bytes` wrote over the rows of ``X``."""
-    index = faiss.deserialize_index(data)
+    return vector_index_over(faiss.deserialize_index(data), X, seed=seed)
+
+
+def vector_index_over(index: faiss.Index, X: Vectors, *, seed: int = 0) -> VectorIndex:
+    """A faiss inverted file read back (for example memory-mapped from a file) over ``X``."""
     inverted = faiss.extract_index_ivf(index)
     inverted.nprobe = _probes(inverted.nlist)
     return VectorIndex(index, _sample(X, seed), index.ntotal)
