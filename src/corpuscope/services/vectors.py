@@ -104,7 +104,10 @@ def run_vectors(
         batches.close()
     if done:  # build the load cache and the search index now, while the user is waiting anyway
         current = vecstore.load_vector_set(project.read(), embedder.name)
-        vector_index_for(project, current, _loaded_vectors(project, current)[1])
+        if current.id == vector_set.id:  # else an older version's set was filled up
+            vector_index_for(project, current, _loaded_vectors(project, current)[1])
+        else:
+            vecstore.load_vectors(project.read(), vector_set, project.cache_dir)
     seconds = time.perf_counter() - started
     return VectorSummary(embedder.name, done - failed, failed, already, seconds, cancelled)
 
