@@ -78,3 +78,14 @@ def test_an_index_saved_as_bytes_searches_the_same() -> None:
     one = compute_similar(X, X[3], top_n=15, index=index)
     two = compute_similar(X, X[3], top_n=15, index=again)
     assert one.indices.tolist() == two.indices.tolist()
+
+
+def test_recommendations_for_a_group_spread_over_every_cluster_match_the_exact_ones() -> None:
+    # The centre of such a group is near the corpus mean: the best rows are moderately close
+    # to both the centre and a mode, and only the range search at the cut finds them all.
+    X = _clustered(40_000, d=32, clusters=60, seed=6)
+    members = np.random.default_rng(7).choice(len(X), 50, replace=False)
+    index = compute_vector_index(X)
+    ours = compute_recommendations(X, members, top_n=100, index=index)
+    exact = compute_recommendations(X, members, top_n=100)
+    assert len(set(ours.indices.tolist()) & set(exact.indices.tolist())) >= 98

@@ -28,10 +28,18 @@ from corpuscope.analysis.inputs import (
 from corpuscope.analysis.kmeans import kmeans_kernel
 from corpuscope.analysis.similarity import Ranking, rank_candidates, rank_scores
 from corpuscope.analysis.threads import single_threaded
-from corpuscope.analysis.vector_index import VectorIndex, sample_spread, search_candidates
+from corpuscope.analysis.vector_index import (
+    VectorIndex,
+    sample_spread,
+    search_above,
+    search_candidates,
+)
 
 MAX_MODES = 16
 CENTRE_WEIGHT = 0.5
+#: At most this many more candidates from the range search of a large set (a group spread over
+#: the whole corpus has a low cut, which many rows reach).
+_MOST_EXTRA = 20_000
 
 
 def compute_recommendations(
@@ -79,12 +87,30 @@ def _rank_from_index(
     top_n, offset, floor = window
     centre = directions(X[group].sum(axis=0, dtype=np.float64)[None, :])[0]
     modes = group_modes(X[group], seed=seed)
-    rows = search_candidates(index, np.vstack([centre, modes]), offset + top_n + len(skip))
+    queries = np.vstack([centre, modes])
+    rows = search_candidates(index, queries, offset + top_n + len(skip))
+    scores = _blend(X[rows] @ centre, X[rows] @ modes.T)
+    # A row scoring at least the cut has its centre or one mode similarity at least the cut
+    # (the score is their mean): all of them come from one range search at the cut.
+    cut = _cut(scores[~np.isin(rows, skip)], offset + top_n, floor)
+    if cut is not None:
+        more = np.setdiff1d(search_above(index, queries, cut, most=_MOST_EXTRA), rows)
+        near = X[more]
+        rows = np.concatenate([rows, more])
+        scores = np.concatenate([scores, _blend(near @ centre, near @ modes.T)])
+        order = np.argsort(rows)
+        rows, scores = rows[order], scores[order]
     spread = sample_spread(_blend(index.sample @ centre, index.sample @ modes.T))
-    near = X[rows]
-    scores = _blend(near @ centre, near @ modes.T)
     total = None if floor is not None else len(X) - len(skip)
     return rank_candidates(rows, scores, top_n, offset, floor, skip, spread=spread, total=total)
+
+
+def _cut(scores: npt.NDArray[np.float32], want: int, floor: float | None) -> float | None:
+    """The lowest score the ranks asked for can have, as far as ``scores`` tell (None: any)."""
+    if len(scores) >= want:
+        kth = float(np.partition(scores, len(scores) - want)[len(scores) - want])
+        return kth if floor is None else max(kth, floor)
+    return floor
 
 
 def recommendation_scores(

@@ -33,6 +33,7 @@ _TRAIN_PER_CELL = 40
 _TRAIN_ITERATIONS = 10
 _MIN_PROBES = 16
 _MIN_CANDIDATES = 256
+_CODE_MARGIN = 0.02
 
 
 @dataclass(frozen=True)
@@ -100,22 +101,45 @@ def vector_index_over(index: faiss.Index, X: Vectors, *, seed: int = 0) -> Vecto
 
 def search_candidates(found: VectorIndex, queries: Vectors, want: int) -> npt.NDArray[np.int64]:
     """Sorted distinct rows among the best ``want`` (at least ``_MIN_CANDIDATES``) of each of
-    ``queries (q, d)`` by inner product, as the index finds them.
-
-    Several queries (a group's centre and modes, which lie close together and share cells)
-    search fewer cells each: about twice one query's cells in all, at least 4 per query.
-    """
+    ``queries (q, d)`` by inner product, as the index finds them."""
     k = min(found.n, max(_MIN_CANDIDATES, 2 * want))
-    inverted = faiss.extract_index_ivf(found.index)
-    probes = inverted.nprobe if len(queries) == 1 else max(4, 2 * inverted.nprobe // len(queries))
-    params = faiss.SearchParametersIVF()
-    params.nprobe = min(probes, inverted.nlist)
     with single_threaded():  # a few queries: OpenMP threads only spin on a shared machine
         _, rows = found.index.search(
-            np.ascontiguousarray(queries, dtype=np.float32), k, params=params
+            np.ascontiguousarray(queries, dtype=np.float32), k, params=_params(found, len(queries))
         )
     out: npt.NDArray[np.int64] = np.unique(rows[rows >= 0]).astype(np.int64)
     return out
+
+
+def search_above(
+    found: VectorIndex, queries: Vectors, threshold: float, *, most: int
+) -> npt.NDArray[np.int64]:
+    """Sorted distinct rows whose inner product with any of ``queries`` reaches ``threshold``,
+    as the index finds them (a margin covers the 8-bit codes' rounding); when more than
+    ``most`` do, the ``most`` of highest approximate inner product."""
+    with single_threaded():
+        _, sims, rows = found.index.range_search(
+            np.ascontiguousarray(queries, dtype=np.float32),
+            float(threshold) - _CODE_MARGIN,
+            params=_params(found, len(queries)),
+        )
+    distinct, first = np.unique(rows, return_inverse=True)
+    if len(distinct) > most:
+        best = np.full(len(distinct), -np.inf, dtype=np.float32)
+        np.maximum.at(best, first, sims)
+        distinct = np.sort(distinct[np.argpartition(-best, most - 1)[:most]])
+    out: npt.NDArray[np.int64] = distinct.astype(np.int64)
+    return out
+
+
+def _params(found: VectorIndex, queries: int) -> faiss.SearchParametersIVF:
+    """Cells searched: several queries (a group's centre and modes, which lie close together
+    and share cells) search fewer each, about twice one query's in all, at least 4 each."""
+    inverted = faiss.extract_index_ivf(found.index)
+    probes = inverted.nprobe if queries == 1 else max(4, 2 * inverted.nprobe // queries)
+    params = faiss.SearchParametersIVF()
+    params.nprobe = min(probes, inverted.nlist)
+    return params
 
 
 def sample_spread(scores: npt.NDArray[np.float32]) -> tuple[float, float]:
