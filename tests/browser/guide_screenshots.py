@@ -40,14 +40,21 @@ CHOSEN = {
 
 
 #: the French guide's screenshots, taken in French (tests/browser/test_language.py), under the
-#: English names; the guide's other pictures are not taken in French yet
+#: English names
 CHOSEN_FR = {
     "empty-project.jpg": ("test_project_chooser_in_french", "fr-empty-project"),
+    "importing.jpg": ("test_project_chooser_in_french", "fr-importing"),
     "cluster-options.jpg": ("test_main_journey_in_french", "fr-cluster-options"),
     "clusters.jpg": ("test_main_journey_in_french", "fr-clusters"),
     "nested-clusters.jpg": ("test_main_journey_in_french", "fr-nested-clusters"),
     "undo.jpg": ("test_main_journey_in_french", "fr-undo"),
     "grouped-by-property.jpg": ("test_main_journey_in_french", "fr-grouped-by-property"),
+    "recommendations.jpg": ("test_main_journey_in_french", "fr-recommendations"),
+    "merge-tags.jpg": ("test_main_journey_in_french", "fr-merge-tags"),
+    "image-modal.jpg": ("test_main_journey_in_french", "fr-image-modal"),
+    "duplicates.jpg": ("test_main_journey_in_french", "fr-duplicates"),
+    "map.jpg": ("test_main_journey_in_french", "fr-map"),
+    "map-lasso.jpg": ("test_main_journey_in_french", "fr-map-lasso"),
     "selection.jpg": ("test_switch_language_from_the_top_bar", "fr-grid"),
     "set-value.jpg": ("test_switch_language_from_the_top_bar", "fr-set-value"),
     "tags-panel.jpg": ("test_switch_language_from_the_top_bar", "fr-tags-panel"),

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from .conftest import Server
 
@@ -53,6 +53,16 @@ def tag_images(
     return created, made
 
 
+def select_tags(panel: Locator, first: str, second: str) -> None:
+    """In the tags panel: click the tag ``first``, then Ctrl+click ``second`` (two selected)."""
+    panel.locator(f"[data-testid=tag-row][data-name='{first}']").first.get_by_role(
+        "button", name=first, exact=True
+    ).click()
+    panel.locator(f"[data-testid=tag-row][data-name='{second}']").first.get_by_role(
+        "button", name=second, exact=True
+    ).click(modifiers=["Control"])
+
+
 def require_route(page: Page, server: Server, method: str, path: str) -> None:
     """Skip when the server does not have the route (a part of the API not written yet)."""
     response = page.request.get(f"{server.url}openapi.json")
@@ -67,6 +77,30 @@ def require_route(page: Page, server: Server, method: str, path: str) -> None:
 def _shape(path: str) -> str:
     parts = ["{}" if part.startswith("{") else part for part in path.split("/")]
     return "/".join(parts)
+
+
+def map_points(page: Page, server: Server) -> dict[int, tuple[float, float]]:
+    """Where each image's point is on the page (the map shown, its first render done)."""
+    layout = api(page, server, "GET", "map")
+    return {
+        image: tuple(page.evaluate("([x, y]) => window.__corpuscopeMap.toPage(x, y)", [x, y]))
+        for image, x, y in zip(layout["ids"], layout["x"], layout["y"], strict=True)
+    }
+
+
+def lasso_around(page: Page, server: Server, ids: set[int]) -> None:
+    """Draw the map's lasso around the points of ``ids``; fails when a point of another image
+    would fall inside."""
+    on_page = map_points(page, server)
+    lasso = grow(convex_hull([on_page[image] for image in ids]), 14)
+    outsiders = [image for image in on_page if image not in ids and inside(lasso, *on_page[image])]
+    assert not outsiders, "the planted families should not overlap on the map"
+    page.get_by_test_id("lasso").click()
+    page.mouse.move(*lasso[0])
+    page.mouse.down()
+    for x, y in [*lasso[1:], lasso[0]]:
+        page.mouse.move(x, y, steps=4)
+    page.mouse.up()
 
 
 def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

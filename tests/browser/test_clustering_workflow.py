@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import Browsing, EmptyServer, Server
+from .helpers import select_tags
 from .planted import FAMILIES, PER_FAMILY
 
 pytestmark = pytest.mark.browser
@@ -233,12 +234,7 @@ def test_clustering_workflow(browsing: Browsing, empty_server: EmptyServer) -> N
 
     a, b = sorted(children)
     before_merge = tags_of(root, "Families")
-    panel.locator(f"[data-testid=tag-row][data-name='{a}']").first.get_by_role(
-        "button", name=a, exact=True
-    ).click()
-    panel.locator(f"[data-testid=tag-row][data-name='{b}']").first.get_by_role(
-        "button", name=b, exact=True
-    ).click(modifiers=["Control"])
+    select_tags(panel, a, b)
     panel.get_by_test_id("merge-tags").click()
     shot("merge-dialog")
     page.get_by_test_id("confirm-merge").click()

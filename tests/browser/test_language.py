@@ -11,9 +11,10 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import WAIT_MS, Browsing, EmptyServer, Server
-from .helpers import tag_images
+from .conftest import OUTPUT, WAIT_MS, Browsing, EmptyServer, Server
+from .helpers import lasso_around, select_tags, tag_images
 from .test_clustering_workflow import _has_property, tags_of, wait_until
+from .test_map import FIRST_RENDER
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +43,7 @@ ENGLISH = [
 
 #: English texts of the parts converted in phase 2 (clusters, run bar, top bar, project, tasks,
 #: duplicates, search, map). Not here: names made by the server ("Cluster 1", "Outliers"), which
-#: are still English (docs/i18n.md, "Phase 2: what is still in English").
+#: are still English (docs/i18n.md, "What is still in English").
 ENGLISH_PHASE_2 = [
     "Create clusters",
     "Clustering",
@@ -81,6 +82,33 @@ ENGLISH_PHASE_2 = [
     "waiting",
     "done",
 ]
+
+
+#: English texts of the recommendations, the tags panel, the merge dialog and the image view.
+ENGLISH_TAGS = [
+    "Similar to",
+    "most similar first",
+    "Accept",
+    "Refuse",
+    "Load more",
+    "No more",
+    "Merge",
+    "Keep",
+    "Edit",
+    "images selected on the map",
+]
+
+
+#: English texts the server writes that the front-end now translates from their codes: task
+#: progress messages and undo labels.
+ENGLISH_SERVER = ["importing", "vectors", "Loading vectors", "Done", "save clustering", "merge"]
+
+
+def dismiss_toasts(page: Page) -> None:
+    """Close the notes already shown, so that a screenshot shows only what follows."""
+    close = page.get_by_role("button", name="Masquer", exact=True)
+    while close.count():
+        close.first.click()
 
 
 def assert_no_english(region: Locator, english: list[str] = ENGLISH) -> None:
@@ -237,11 +265,16 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     expect(history.get_by_role("button", name="Rétablir")).to_be_attached()
     page.locator("body").click(position={"x": 5, "y": 880})
     page.keyboard.press("Control+z")  # a click on the button would scroll the crowded top bar
-    expect(page.get_by_text(re.compile(f"^Annulé{NNBSP}:"))).to_be_visible()
+    undone = page.get_by_text(re.compile(f"^Annulé{NNBSP}:"))
+    expect(undone).to_have_text(
+        re.compile(
+            f"^Annulé{NNBSP}: enregistrement du regroupement n° \\d+ comme «{NNBSP}Familles{NNBSP}»"
+        )
+    )
     wait_until(lambda: not _has_property(server.root, "Familles"), "the save undone")
     shot("fr-undo")
     page.get_by_role("button", name="Rétablir").last.click()
-    expect(page.get_by_text(re.compile(f"^Rétabli{NNBSP}:"))).to_be_visible()
+    expect(page.get_by_text(re.compile(f"^Rétabli{NNBSP}: enregistrement du"))).to_be_visible()
     wait_until(lambda: _has_property(server.root, "Familles"), "the save redone")
 
     # group the grid by the saved property
@@ -252,19 +285,97 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     expect(page.get_by_test_id("group-line").first).to_be_visible()
     shot("fr-grouped-by-property")
 
-    # the other views of the top bar
+    # recommendations for a group of the saved property: the panel in French, one image taken
+    line = page.get_by_test_id("group-line").first
+    group = line.get_attribute("data-label") or ""
+    line.hover()
+    line.get_by_role("button", name="Similaires").click()
+    recs = page.get_by_test_id("recommendations")
+    expect(recs.get_by_role("heading")).to_have_text(f"Images semblables à «{NNBSP}{group}{NNBSP}»")
+    expect(recs).to_contain_text("les plus proches d’abord")
+    first_rec = recs.get_by_test_id("recommendation").first
+    taken = int(first_rec.get_attribute("data-id") or 0)
+    expect(first_rec.get_by_test_id("accept")).to_have_attribute(
+        "aria-label", f"Accepter l’image {taken}"
+    )
+    assert_no_english(recs, both + ENGLISH_TAGS)
+    dismiss_toasts(page)
+    first_rec.get_by_test_id("accept").click()
+    expect(page.get_by_text(f"1 image ajoutée à {group}.")).to_be_visible()
+    wait_until(
+        lambda: taken in tags_of(server.root, "Familles")[group]["images"], "the image taken"
+    )
+    shot("fr-recommendations")
+    recs.get_by_role("button", name="Fermer les recommandations").click()
+
+    # merge two tags of the property (two without children) from the tags panel
+    tags = tags_of(server.root, "Familles")
+    parents = {parent for tag in tags.values() for parent in tag["parents"]}
+    a, b = sorted(name for name in tags if name not in parents)[:2]
+    page.get_by_test_id("tags-panel-toggle").click()
+    panel = page.get_by_test_id("tags-panel")
+    panel.get_by_test_id("tags-property").select_option(label=f"Familles ({len(tags)})")
+    select_tags(panel, a, b)
+    expect(panel.get_by_test_id("merge-tags")).to_have_text("Fusionner…")
+    dismiss_toasts(page)
+    panel.get_by_test_id("merge-tags").click()
+    merge = page.get_by_test_id("merge-dialog")
+    expect(merge.get_by_role("heading")).to_have_text("Fusionner 2 étiquettes")
+    expect(merge).to_contain_text("Conserver")
+    assert_no_english(merge, both + ENGLISH_TAGS)
+    shot("fr-merge-tags")
+    page.get_by_test_id("confirm-merge").click()
+    expect(page.get_by_text(re.compile(f"^1 étiquette fusionnée dans «{NNBSP}"))).to_be_visible()
+    merged = wait_until(
+        lambda: (lambda t: t if len(t) == len(tags) - 1 else None)(
+            tags_of(server.root, "Familles")
+        ),
+        "the merge",
+    )
+    survivor = a if a in merged else b
+    assert sorted(merged[survivor]["images"]) == sorted(tags[a]["images"] + tags[b]["images"])
+    page.get_by_test_id("tags-panel-toggle").click()
+
+    # the view of one image, a value being edited
+    thumb = page.get_by_test_id("thumb").first
+    thumb.dblclick()
+    modal = page.get_by_test_id("image-modal")
+    modal.get_by_test_id("edit-Familles").click()
+    expect(modal.get_by_test_id("save-value")).to_be_visible()
+    assert_no_english(modal, both + ENGLISH_TAGS)
+    shot("fr-image-modal")
+    page.keyboard.press("Escape")
+    expect(modal).to_have_count(0)
+
+    # the other views of the top bar: duplicates found, the map and its lasso
     nav = header.get_by_role("navigation", name="Vues")
     nav.get_by_role("button", name="Tâches").click()
     expect(page.get_by_role("heading", name="Tâches")).to_be_visible()
-    assert_no_english(page.locator("section.tasks"), both)
+    assert_no_english(page.locator("section.tasks"), both + ENGLISH_SERVER)
     nav.get_by_role("button", name="Doublons").click()
     expect(page.get_by_role("heading", name="Quasi-doublons")).to_be_visible()
     expect(page.get_by_test_id("find-duplicates")).to_have_text("Chercher les doublons")
-    assert_no_english(page.locator("section.duplicates"), both)
+    dismiss_toasts(page)
+    page.get_by_test_id("find-duplicates").click()
+    expect(page.get_by_test_id("dup-summary")).to_be_visible()
+    expect(page.get_by_test_id("keep-reason").first).to_contain_text(
+        re.compile("^(Image la plus grande|Même taille)")
+    )
+    assert_no_english(page.locator("section.duplicates"), [*both, "Largest picture", "Keep"])
+    shot("fr-duplicates")
     nav.get_by_role("button", name="Carte").click()
     map_toolbar = page.get_by_role("toolbar", name="Carte")
     expect(map_toolbar).to_contain_text("Colorer par")
     assert_no_english(map_toolbar, both)
+    page.wait_for_function(FIRST_RENDER)
+    page.wait_for_function("() => window.__corpuscopeMap.thumbs > 0")
+    shot("fr-map")
+    family = server.family_of()
+    stripes = {image for image, name in family.items() if name == "stripes"}
+    lasso_around(page, server, stripes)
+    expect(page.get_by_text(f"{len(stripes)} images sélectionnées sur la carte.")).to_be_visible()
+    expect(page.get_by_role("button", name="Afficher dans la grille")).to_be_visible()
+    shot("fr-map-lasso")
     page.goto("about:blank")  # the page's event stream ends before the server stops
 
 
@@ -291,6 +402,16 @@ def test_project_chooser_in_french(browsing: Browsing, empty_server: EmptyServer
     expect(dialog.get_by_label("Dossier d’images (chemin complet)")).to_be_visible()
     expect(dialog.get_by_role("button", name="Importer")).to_be_visible()
     assert_no_english(dialog, ENGLISH + ENGLISH_PHASE_2 + ["Import", "Compute vectors"])
+
+    # the import runs, its progress in the top bar in French
+    dialog.get_by_label("Dossier d’images (chemin complet)").fill(str(empty_server.images))
+    dialog.get_by_role("button", name="Importer").click()
+    expect(page.get_by_test_id("task-indicator")).to_contain_text(re.compile("Import|Vecteurs"))
+    assert_no_english(page.locator("header.bar"), ENGLISH + ENGLISH_PHASE_2 + ["Vectors"])
+    shot("fr-importing")
+    thumbs = page.get_by_test_id("thumb")
+    expect(thumbs).to_have_count(sum(len(files) for files in empty_server.corpus.values()))
+    expect(page.get_by_test_id("task-indicator")).to_have_text("Tâches")  # every task done
     page.goto("about:blank")  # the page's event stream ends before the server stops
 
 
@@ -307,5 +428,47 @@ def test_first_visit_follows_the_browser_language(
         expect(page.get_by_test_id("filter-menu")).to_have_text(
             "+ Filtre" if shown == "fr" else "+ Filter"
         )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_top_bar_control_fits_at_1280_px(
+    browser: object, server: Server, language: str
+) -> None:
+    """At 1,280 px wide (and the test page's 1,400), every control of the top bar is on screen,
+    undo and redo included, in French (the longer language) and in English."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(server.link(f"#/p/{server.pid}/grid"))
+        page.get_by_test_id("language-switch").select_option(language)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        header = page.locator("header.bar")
+        expect(
+            header.get_by_role("group", name=re.compile("^(Historique|History)$"))
+        ).to_be_visible()
+        # the bundled model reads no text: the search's hint shows, the bar's most crowded state
+        expect(page.get_by_test_id("search-hint")).to_be_visible()
+        for width in (1400, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            controls = header.locator("a, button, select, input:not(.sr-only)").all()
+            assert len(controls) >= 10
+            for control in controls:
+                box = control.bounding_box()
+                assert box is not None, control.evaluate("(el) => el.outerHTML")
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+                    f"{control.evaluate('(el) => el.outerHTML')[:120]} at {box} is off screen"
+                    f" at {width} px"
+                )
+            for control in header.locator("a, button").all():  # and none squeezed: no text cut
+                assert control.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), (
+                    f"{control.evaluate('(el) => el.outerHTML')[:120]} is squeezed at {width} px"
+                )
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert header.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUTPUT / f"top-bar-{language}-1280.png"))
     finally:
         context.close()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import Browsing, Server
-from .helpers import api, convex_hull, grow, inside, require_route
+from .helpers import lasso_around, map_points, require_route
 
 pytestmark = pytest.mark.browser
 FIRST_RENDER = "() => performance.getEntriesByName('corpuscope:map-first-render').length > 0"
@@ -23,12 +23,7 @@ def test_lasso_selects_one_family(browsing: Browsing, server: Server) -> None:
     page.wait_for_function("() => window.__corpuscopeMap.thumbs > 0")  # few points: thumbnails
     shot("map")
 
-    layout = api(page, server, "GET", "map")
-    world = dict(zip(layout["ids"], zip(layout["x"], layout["y"], strict=True), strict=True))
-    on_page = {
-        image: tuple(page.evaluate("([x, y]) => window.__corpuscopeMap.toPage(x, y)", [x, y]))
-        for image, (x, y) in world.items()
-    }
+    on_page = map_points(page, server)
 
     # hover a point: its preview appears
     target = next(image for image in on_page if family[image] == "stripes")
@@ -38,17 +33,7 @@ def test_lasso_selects_one_family(browsing: Browsing, server: Server) -> None:
 
     # lasso around the stripes family: exactly its images become the selection
     stripes = {image for image, name in family.items() if name == "stripes"}
-    lasso = grow(convex_hull([on_page[image] for image in stripes]), 14)
-    outsiders = [
-        image for image in on_page if image not in stripes and inside(lasso, *on_page[image])
-    ]
-    assert not outsiders, "the planted families should not overlap on the map"
-    page.get_by_test_id("lasso").click()
-    page.mouse.move(*lasso[0])
-    page.mouse.down()
-    for x, y in [*lasso[1:], lasso[0]]:
-        page.mouse.move(x, y, steps=4)
-    page.mouse.up()
+    lasso_around(page, server, stripes)
     expect(page.get_by_text(f"{len(stripes)} images selected on the map.")).to_be_visible()
     shot("lasso")
     page.get_by_role("button", name="Show in the grid").click()

@@ -63,6 +63,8 @@ def test_a_page_lists_images_with_their_first_file(corpus: Corpus) -> None:
     first = page["items"][0]
     assert first["status"] == "ok" and first["width"] == 320 and first["height"] == 240
     assert first["format"] == "JPEG" and len(first["sha1"]) == 40
+    for item in page["items"]:  # the size of the file shown, for "the least compressed copy"
+        assert item["file_size"] == (corpus.photos / item["path"]).stat().st_size
     rest = ok(corpus.post("/images/query", {"limit": 4, "offset": 4}))["items"]
     assert [i["id"] for i in page["items"] + rest] == sorted(by_path(corpus).values())
 

@@ -1521,6 +1521,8 @@ export interface components {
             path: string | null;
             /** Status */
             status: string;
+            /** File Size */
+            file_size?: number | null;
             /** Rank */
             rank?: number | null;
             /** Score */
@@ -1542,8 +1544,9 @@ export interface components {
         };
         /**
          * ImageOut
-         * @description ``path``: the first file (an ok one if any), relative to folder ``folder_id``.
-         *     ``rank``/``score``: position and oddness in the filter's clustering group, if any.
+         * @description ``path``: the first file (an ok one if any), relative to folder ``folder_id``;
+         *     ``file_size``: its size in bytes. ``rank``/``score``: position and oddness in the filter's
+         *     clustering group, if any.
          */
         ImageOut: {
             /** Id */
@@ -1564,6 +1567,8 @@ export interface components {
             path: string | null;
             /** Status */
             status: string;
+            /** File Size */
+            file_size?: number | null;
             /** Rank */
             rank?: number | null;
             /** Score */
@@ -1604,12 +1609,23 @@ export interface components {
              */
             properties?: (number | string)[];
         };
-        /** JournalEntryOut */
+        /**
+         * JournalEntryOut
+         * @description ``label``: the change in English, as stored; ``code`` and ``params``: the template that
+         *     wrote it and its values, for the front-end to say it in the user's language (null and empty
+         *     for a label that fits no template: show ``label``).
+         */
         JournalEntryOut: {
             /** Id */
             id: number;
             /** Label */
             label: string;
+            /** Code */
+            code?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            };
             /** Undone */
             undone: boolean;
             /** Created At */
@@ -2275,6 +2291,19 @@ export interface components {
             started_at: string | null;
             /** Finished At */
             finished_at: string | null;
+            /**
+             * Message Code
+             * @description The code of ``message``'s template, for the front-end to say it in the user's
+             *     language; null for a message that fits none (show ``message``).
+             */
+            readonly message_code: string | null;
+            /**
+             * Message Params
+             * @description The values ``message`` holds, by the names of its template's fields.
+             */
+            readonly message_params: {
+                [key: string]: string | number;
+            };
         };
         /**
          * UndoOut

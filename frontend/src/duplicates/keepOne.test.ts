@@ -21,6 +21,15 @@ describe("proposeKeep", () => {
     const tie = proposeKeepWithReason([{ id: 4, width: 10, height: 10, created_at: "2026-01-03" }, { id: 5, width: 10, height: 10, created_at: "2026-01-02" }]);
     expect(tie).toEqual({ id: 5, reason: "Same size as another copy; imported first." });
   });
+  it("keeps the least compressed copy among equal sizes, then the one imported first", () => {
+    const base = { width: 10, height: 10 };
+    const lighter = { ...base, id: 6, created_at: "2026-01-01", file_size: 900 };
+    const heavier = { ...base, id: 7, created_at: "2026-01-02", file_size: 1_234_567 };
+    expect(proposeKeepWithReason([lighter, heavier])).toEqual({ id: 7, reason: "Same size as another copy; the largest file, so the least compressed (1.2 MB)." });
+    expect(proposeKeepWithReason([heavier, { ...heavier, id: 8, created_at: "2026-01-01" }])).toEqual({ id: 8, reason: "Same size as another copy; imported first." });
+    expect(proposeKeep([{ ...base, id: 9, created_at: "2026-01-01", file_size: null }, lighter])).toBe(6);
+    expect(proposeKeep([{ ...lighter, id: 10, width: 11 }, heavier])).toBe(10); // pixels come first
+  });
 });
 
 describe("keepSplit", () => {

@@ -7,7 +7,7 @@
 import type { ProjectApi } from "../api/client";
 import type { PropertyOut } from "../api/types";
 import { applyChange } from "../grid/applyValue";
-import { m } from "../i18n";
+import { formatBytes, m } from "../i18n";
 
 export const PROPERTY = "Duplicates";
 export const KEEP = "keep";
@@ -24,21 +24,27 @@ export interface KeepCandidate {
   width: number;
   height: number;
   created_at: string;
+  file_size?: number | null;
 }
 
-/** The image proposed to keep and why: the most pixels, then the one imported first. */
+/** Best first: the most pixels, then the largest file (the least compressed), then imported first. */
+function compareForKeeping(a: KeepCandidate, b: KeepCandidate): number {
+  return b.width * b.height - a.width * a.height || (b.file_size ?? -1) - (a.file_size ?? -1) || (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+}
+
+/** The image proposed to keep, with the first rule of ``compareForKeeping`` that chose it. */
 export function proposeKeepWithReason(images: KeepCandidate[]): { id: number; reason: string } | null {
-  let best: KeepCandidate | null = null;
-  for (const image of images) {
-    const pixels = image.width * image.height;
-    const bestPixels = best ? best.width * best.height : -1;
-    if (!best || pixels > bestPixels || (pixels === bestPixels && image.created_at < best.created_at)) best = image;
-  }
+  const [best, ...others] = [...images].sort(compareForKeeping);
   if (!best) return null;
-  const chosen = best;
-  const tied = images.filter((i) => i.width * i.height === chosen.width * chosen.height).length > 1;
-  const reason = tied ? m.dup_reason_tied() : m.dup_reason_largest({ width: chosen.width, height: chosen.height });
-  return { id: chosen.id, reason };
+  const pixels = (image: KeepCandidate) => image.width * image.height;
+  const samePixels = others.filter((image) => pixels(image) === pixels(best));
+  const size = best.file_size ?? -1;
+  let reason: string;
+  if (!samePixels.length) reason = m.dup_reason_largest({ width: best.width, height: best.height });
+  else if (size >= 0 && samePixels.every((image) => (image.file_size ?? -1) < size))
+    reason = m.dup_reason_least_compressed({ size: formatBytes(size) });
+  else reason = m.dup_reason_tied();
+  return { id: best.id, reason };
 }
 
 /** Which image to keep by default (see ``proposeKeepWithReason``). */

@@ -15,8 +15,15 @@ export type ErrorParams = Readonly<Record<string, unknown>>;
 
 class MissingParam extends Error {}
 
+/** A param that must be a finite number (a count). */
+export function numberParam(params: ErrorParams, name: string): number {
+  const value = params[name];
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  throw new MissingParam(name);
+}
+
 /** A param fit to put in a sentence: a string or a finite number; anything else is missing. */
-function param(params: ErrorParams, name: string): string | number {
+export function param(params: ErrorParams, name: string): string | number {
   const value = params[name];
   if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value))) return value;
   throw new MissingParam(name);
@@ -44,7 +51,17 @@ export const KNOWN_ERROR_CODES: readonly string[] = Object.keys(KNOWN);
 
 /** The sentence for ``code`` in the current language, or null when it cannot be translated. */
 export function translateApiError(code: string, params: ErrorParams): string | null {
-  const text = Object.hasOwn(KNOWN, code) ? KNOWN[code] : undefined;
+  return translateCode(KNOWN, code, params);
+}
+
+/** ``code``'s sentence from ``table`` with its params; null for an unknown code or a param
+ * missing or not fit for a sentence (the caller then shows the server's English text). */
+export function translateCode(
+  table: Readonly<Record<string, (p: ErrorParams) => string>>,
+  code: string,
+  params: ErrorParams,
+): string | null {
+  const text = Object.hasOwn(table, code) ? table[code] : undefined;
   if (!text) return null;
   try {
     return text(params);

@@ -15,7 +15,7 @@ import { switchLocale } from "./index";
 const NNBSP = "\u202f";
 
 const task = (over: Partial<TaskOut>): TaskOut => ({
-  id: 1, kind: "import", params: {}, status: "running", active: true, done: 0, total: 0, message: "",
+  id: 1, kind: "import", params: {}, status: "running", active: true, done: 0, total: 0, message: "", message_code: null, message_params: {},
   result: null, error: null, attempts: 1, created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:00Z", finished_at: null,
   ...over,
 });

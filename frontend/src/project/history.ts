@@ -1,6 +1,7 @@
 /** Undo and redo, with a toast that says what was undone (and offers to redo it). */
 
 import { m } from "../i18n";
+import { historyLabel } from "../i18n/historyLabels";
 import { notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "./session.svelte";
 
@@ -12,7 +13,7 @@ export async function undo(session: Session): Promise<void> {
       return;
     }
     await session.changed();
-    notify(m.history_undone({ label: entry.label }), { label: m.topbar_redo(), run: () => void redo(session) });
+    notify(m.history_undone({ label: historyLabel(entry) }), { label: m.topbar_redo(), run: () => void redo(session) });
   } catch (error) {
     showError(error);
   }
@@ -26,7 +27,7 @@ export async function redo(session: Session): Promise<void> {
       return;
     }
     await session.changed();
-    notify(m.history_redone({ label: entry.label }));
+    notify(m.history_redone({ label: historyLabel(entry) }));
   } catch (error) {
     showError(error);
   }

@@ -2,6 +2,7 @@
 
 import type { TaskOut } from "../api/types";
 import { formatNumber, m } from "../i18n";
+import { taskMessage } from "./taskMessages";
 
 /** The kind's name; a kind the catalogues do not know shows as its own word, capitalised. */
 export function taskTitle(task: TaskOut): string {
@@ -17,7 +18,7 @@ export function taskProgress(task: TaskOut): string {
   if (task.status === "failed") return task.error ?? taskState(task);
   if (task.status !== "running") return taskState(task);
   const count = task.total > 0 ? m.task_count({ done: formatNumber(task.done), total: formatNumber(task.total) }) : "";
-  return [count, task.message].filter(Boolean).join(" · ");
+  return [count, taskMessage(task)].filter(Boolean).join(" · ");
 }
 
 /** Seconds left at the current pace, or null when it cannot be told yet. */

@@ -65,6 +65,7 @@ class ImageRow:
     folder_id: int | None
     path: str | None
     status: str
+    file_size: int | None  # bytes of that file, as last read
     rank: int | None = None
     score: float | None = None
 
@@ -285,7 +286,7 @@ def load_image_rows(
     rows = conn.execute(
         """SELECT images.id, images.sha1, images.width, images.height, images.format,
                   images.created_at, f.folder_id, f.path,
-                  CASE WHEN f.status = 'ok' THEN 'ok' ELSE 'missing' END,
+                  CASE WHEN f.status = 'ok' THEN 'ok' ELSE 'missing' END, f.size,
                   m.rank, m.score
            FROM json_each(?) wanted
            JOIN images ON images.id = wanted.value

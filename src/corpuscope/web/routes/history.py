@@ -8,14 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from corpuscope.services import annotations as notes
+from corpuscope.services.text_codes import HISTORY_LABELS
 from corpuscope.web.deps import ProjectDep
 from corpuscope.web.schemas.annotations import HistoryOut, JournalEntryOut, UndoOut
 
 router = APIRouter(prefix="/api/projects/{pid}", tags=["undo and redo"])
 
 
+def _out(entry: notes.JournalEntry) -> JournalEntryOut:
+    code, params = HISTORY_LABELS.compute(entry.label) or (None, {})
+    return JournalEntryOut(**asdict(entry), code=code, params=params)
+
+
 def _entry(entry: notes.JournalEntry | None) -> UndoOut:
-    return UndoOut(entry=None if entry is None else JournalEntryOut(**asdict(entry)))
+    return UndoOut(entry=None if entry is None else _out(entry))
 
 
 @router.post("/undo")
@@ -33,4 +39,4 @@ def redo(project: ProjectDep) -> UndoOut:
 @router.get("/history")
 def history(project: ProjectDep, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> HistoryOut:
     entries = notes.list_history(project, limit=limit)
-    return HistoryOut(entries=[JournalEntryOut(**asdict(entry)) for entry in entries])
+    return HistoryOut(entries=[_out(entry) for entry in entries])

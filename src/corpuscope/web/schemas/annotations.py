@@ -116,8 +116,14 @@ class MergeOut(BaseModel):
 
 
 class JournalEntryOut(BaseModel):
+    """``label``: the change in English, as stored; ``code`` and ``params``: the template that
+    wrote it and its values, for the front-end to say it in the user's language (null and empty
+    for a label that fits no template: show ``label``)."""
+
     id: int
     label: str
+    code: str | None = None
+    params: dict[str, str | int] = Field(default_factory=dict)
     undone: bool
     created_at: str
 

@@ -80,8 +80,9 @@ class IdQueryIn(Strict):
 
 
 class ImageOut(BaseModel):
-    """``path``: the first file (an ok one if any), relative to folder ``folder_id``.
-    ``rank``/``score``: position and oddness in the filter's clustering group, if any."""
+    """``path``: the first file (an ok one if any), relative to folder ``folder_id``;
+    ``file_size``: its size in bytes. ``rank``/``score``: position and oddness in the filter's
+    clustering group, if any."""
 
     id: int
     sha1: str
@@ -92,6 +93,7 @@ class ImageOut(BaseModel):
     folder_id: int | None
     path: str | None
     status: str
+    file_size: int | None = None
     rank: int | None = None
     score: float | None = None
     values: dict[int, Value] = Field(default_factory=dict)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
+from corpuscope.services.text_codes import TASK_MESSAGES
 from corpuscope.web.schemas.common import Name, PathText, Strict
 
 
@@ -133,6 +134,21 @@ class TaskOut(BaseModel):
     created_at: str
     started_at: str | None
     finished_at: str | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message_code(self) -> str | None:
+        """The code of ``message``'s template, for the front-end to say it in the user's
+        language; null for a message that fits none (show ``message``)."""
+        found = TASK_MESSAGES.compute(self.message)
+        return None if found is None else found[0]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message_params(self) -> dict[str, str | int]:
+        """The values ``message`` holds, by the names of its template's fields."""
+        found = TASK_MESSAGES.compute(self.message)
+        return {} if found is None else found[1]
 
 
 class TaskListOut(BaseModel):
