@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
-from corpuscope.calibration import compute_edit, load_low_detail
+from corpuscope.calibration import compute_edit
 from corpuscope.services.duplicates import run_duplicates
 from corpuscope.services.importing import run_import
 from corpuscope.services.vectors import VectorOptions, run_vectors
 from corpuscope.store.db import create_project
 from corpuscope.store.files import load_image_paths
+
+from .conftest import write_low_detail
 
 QUIET = ("cell", "moon", "clock")
 OTHERS = ("astronaut", "coffee", "camera")
@@ -51,9 +53,7 @@ def groups(tmp_path_factory: pytest.TempPathFactory) -> list[set[str]]:
             for kind in ("rotation", "overlay"):
                 compute_edit(photo, kind, seed=p).save(folder / f"{name}-{kind}.jpg", quality=92)
             _framed_q70(photo, folder / f"{name}-framed.jpg")
-    for kind, count in LOW_DETAIL.items():
-        for i, picture in enumerate(load_low_detail(kind, count)):
-            picture.save(folder / f"{kind}-{i:03}.png")
+    write_low_detail(folder, LOW_DETAIL)
     project = create_project(root / "project")
     try:
         run_import(project, [folder])
