@@ -342,7 +342,8 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     modal = page.get_by_test_id("image-modal")
     modal.get_by_test_id("edit-Familles").click()
     expect(modal.get_by_test_id("save-value")).to_be_visible()
-    assert_no_english(modal, both + ENGLISH_TAGS)
+    assert_no_english(modal, both + ENGLISH_TAGS + ["Width", "Height"])  # read from the file
+    expect(modal.get_by_text("Largeur", exact=True)).to_be_visible()
     shot("fr-image-modal")
     page.keyboard.press("Escape")
     expect(modal).to_have_count(0)

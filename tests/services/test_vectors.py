@@ -144,3 +144,13 @@ def test_without_its_thumbnail_an_image_is_read_from_its_file_whatever_its_name(
     thumbnail_path(project.thumbs_dir, sha1, LARGE).unlink()
     summary = run_vectors(project, VectorOptions(workers=0))
     assert (summary.computed, summary.failed) == (1, 0)
+
+
+def test_vectors_of_a_large_set_leave_its_search_index_built(imported, monkeypatch) -> None:
+    from corpuscope.analysis import vector_index
+
+    monkeypatch.setattr(vector_index, "EXACT_LIMIT", 10)  # 12 images count as large here
+    run_vectors(imported, VectorOptions(batch_size=5, workers=0))
+    (built,) = imported.cache_dir.glob("index-*.faiss")
+    revision = load_project_vectors(imported)[2].revision
+    assert built.name.endswith(f"-r{revision}.faiss")

@@ -10,7 +10,9 @@ import { describeRun } from "../clusters/runTree";
 import { crowdedHint } from "../duplicates/crowded";
 import { proposeKeepWithReason } from "../duplicates/keepOne";
 import { taskProgress, taskState, taskTitle } from "../tasks/taskText";
+import { levelName } from "../view/groupLevels";
 import { switchLocale } from "./index";
+import { propertyName } from "./propertyNames";
 
 const NNBSP = "\u202f";
 
@@ -60,5 +62,13 @@ describe("in French", () => {
     expect(crowdedHint(720, 1000, 0.7)).toContain("score de doublon de 0,9");
     const proposal = proposeKeepWithReason([{ id: 1, width: 10, height: 10, created_at: "a" }, { id: 2, width: 20, height: 10, created_at: "b" }]);
     expect(proposal?.reason).toBe("Image la plus grande (20×10).");
+  });
+
+  it("names the properties read from the files in French, and the user's own as given", () => {
+    expect(propertyName({ name: "Width", metadata: "width" })).toBe("Largeur");
+    expect(propertyName({ name: "Style", metadata: null })).toBe("Style");
+    expect(propertyName({ name: "Future field", metadata: "unknown_key" })).toBe("Future field");
+    const taken = { id: 7, name: "Date taken", type: "date", mode: "image", metadata: "taken", read_only: true, tags: [] };
+    expect(levelName("7:year", () => taken)).toBe(levelName("7:year", () => ({ ...taken, name: "Date de prise de vue" })));
   });
 });

@@ -2,6 +2,7 @@
 
 import type { ConditionIn, FilterIn, FolderOut, PropertyOut } from "../api/types";
 import { m } from "../i18n";
+import { propertyName } from "../i18n/propertyNames";
 
 /** Each operator as a person reads it; functions, so the words follow the current language. */
 const OPS: Record<ConditionIn["op"], () => string> = {
@@ -40,7 +41,7 @@ export function opLabel(op: ConditionIn["op"]): string {
 
 export function conditionText(condition: ConditionIn, properties: PropertyOut[]): string {
   const property = properties.find((p) => p.id === condition.property || p.name === condition.property);
-  const name = property?.name ?? String(condition.property);
+  const name = property ? propertyName(property) : String(condition.property);
   const op = OPS[condition.op]?.() ?? condition.op;
   if (condition.op === "empty" || condition.op === "not_empty") return m.filter_chip_unary({ property: name, op });
   if (condition.tags?.length) {

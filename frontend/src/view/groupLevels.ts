@@ -7,6 +7,7 @@ import type { LevelIn, PropertyOut } from "../api/types";
 import { m } from "../i18n";
 import type { Level } from "../grid/groupTree";
 import type { GroupLevel } from "./viewState";
+import { propertyName } from "../i18n/propertyNames";
 
 type Lookup = (id: number) => PropertyOut | undefined;
 
@@ -41,7 +42,8 @@ export function levelsOf(property: PropertyOut): GroupLevel[] {
 export function levelName(level: GroupLevel, property: Lookup): string {
   const [ref, part] = splitLevel(level);
   if (ref === "folder") return m.common_folder();
-  const name = property(ref)?.name ?? `#${ref}`;
+  const found = property(ref);
+  const name = found ? propertyName(found) : `#${ref}`;
   if (part === "year") return m.group_level_year({ name });
   if (part === "month") return m.group_level_month({ name });
   return name;

@@ -26,11 +26,20 @@ from corpuscope.analysis.inputs import (
     check_vectors,
 )
 from corpuscope.analysis.kmeans import kmeans_kernel
-from corpuscope.analysis.similarity import Ranking, rank_scores
+from corpuscope.analysis.similarity import Ranking, rank_candidates, rank_scores
 from corpuscope.analysis.threads import single_threaded
+from corpuscope.analysis.vector_index import (
+    VectorIndex,
+    sample_spread,
+    search_above,
+    search_candidates,
+)
 
 MAX_MODES = 16
 CENTRE_WEIGHT = 0.5
+#: At most this many more candidates from the range search of a large set (a group spread over
+#: the whole corpus has a low cut, which many rows reach).
+_MOST_EXTRA = 20_000
 
 
 def compute_recommendations(
@@ -42,12 +51,14 @@ def compute_recommendations(
     offset: int = 0,
     min_score: float | None = None,
     seed: int = 0,
+    index: VectorIndex | None = None,
 ) -> Ranking:
     """Rows of ``X (n, d)`` outside ``members`` and ``refused`` (index arrays), best first.
 
     ``Ranking.scores`` are the blended scores above, in [-1, 1]; ranks ``offset`` onwards.
     Rows that cannot reach the requested ranks are never scored exactly (see
     ``recommendation_scores``), so ``z_scores`` use their upper bounds: an approximation.
+    ``index``: an index over the rows of ``X``, to score only its candidates.
     """
     vectors = check_vectors(X)
     group = check_indices(members, n=len(vectors), name="members", allow_empty=False)
@@ -55,10 +66,51 @@ def compute_recommendations(
     n = check_count(top_n, name="top_n")
     start = check_count(offset, name="offset", minimum=0)
     floor = None if min_score is None else check_fraction(min_score, name="min_score")
+    if index is not None:
+        return _rank_from_index(vectors, group, skip, index, (n, start, floor), seed=seed)
     scores = recommendation_scores(
         vectors, group, seed=seed, needed=start + n + len(skip), floor=floor
     )
     return rank_scores(scores, n, start, floor, skip)
+
+
+def _rank_from_index(
+    X: Vectors,
+    group: npt.NDArray[np.int64],
+    skip: npt.NDArray[np.int64],
+    index: VectorIndex,
+    window: tuple[int, int, float | None],
+    *,
+    seed: int,
+) -> Ranking:
+    """The ranking among the index's nearest rows to the centre and to each mode."""
+    top_n, offset, floor = window
+    centre = directions(X[group].sum(axis=0, dtype=np.float64)[None, :])[0]
+    modes = group_modes(X[group], seed=seed)
+    queries = np.vstack([centre, modes])
+    rows = search_candidates(index, queries, offset + top_n + len(skip))
+    scores = _blend(X[rows] @ centre, X[rows] @ modes.T)
+    # A row scoring at least the cut has its centre or one mode similarity at least the cut
+    # (the score is their mean): all of them come from one range search at the cut.
+    cut = _cut(scores[~np.isin(rows, skip)], offset + top_n, floor)
+    if cut is not None:
+        more = np.setdiff1d(search_above(index, queries, cut, most=_MOST_EXTRA), rows)
+        near = X[more]
+        rows = np.concatenate([rows, more])
+        scores = np.concatenate([scores, _blend(near @ centre, near @ modes.T)])
+        order = np.argsort(rows)
+        rows, scores = rows[order], scores[order]
+    spread = sample_spread(_blend(index.sample @ centre, index.sample @ modes.T))
+    total = None if floor is not None else len(X) - len(skip)
+    return rank_candidates(rows, scores, top_n, offset, floor, skip, spread=spread, total=total)
+
+
+def _cut(scores: npt.NDArray[np.float32], want: int, floor: float | None) -> float | None:
+    """The lowest score the ranks asked for can have, as far as ``scores`` tell (None: any)."""
+    if len(scores) >= want:
+        kth = float(np.partition(scores, len(scores) - want)[len(scores) - want])
+        return kth if floor is None else max(kth, floor)
+    return floor
 
 
 def recommendation_scores(
@@ -109,10 +161,17 @@ def recommendation_scores(
 def _exact(
     X: Vectors, c: npt.NDArray[np.float32], modes: Vectors, rows: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float32]:
-    nearest = (X[rows] @ modes.T).max(axis=1) if len(rows) else np.empty(0, np.float32)
-    out: npt.NDArray[np.float32] = (
-        CENTRE_WEIGHT * c[rows] + (1.0 - CENTRE_WEIGHT) * nearest
-    ).astype(np.float32)
+    return _blend(c[rows], X[rows] @ modes.T)
+
+
+def _blend(
+    c: npt.NDArray[np.float32], to_modes: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    """Blended scores from rows' centre similarities ``c`` and mode similarities ``(m, modes)``."""
+    nearest = to_modes.max(axis=1) if len(to_modes) else np.empty(0, np.float32)
+    out: npt.NDArray[np.float32] = (CENTRE_WEIGHT * c + (1.0 - CENTRE_WEIGHT) * nearest).astype(
+        np.float32
+    )
     return out
 
 

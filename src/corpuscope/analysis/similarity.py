@@ -8,6 +8,10 @@ Every result carries two scores:
   this query. Raw text-to-image cosines of CLIP-like models bunch up between ~0.2 and ~0.35, and
   min-max or softmax rescalings push every top result to 1; the z-score keeps growing with the
   match, is comparable between queries, and needs nothing but the corpus.
+
+Given a :class:`~corpuscope.analysis.vector_index.VectorIndex` (large sets), only the index's
+candidates are scored, exactly; the z-scores then use the index's sample of rows for the corpus
+average and spread, and ``total`` counts the candidates when ``min_score`` is given.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from corpuscope.analysis.inputs import (
     check_query,
     check_vectors,
 )
+from corpuscope.analysis.vector_index import VectorIndex, sample_spread, search_candidates
 
 
 @dataclass(frozen=True)
@@ -46,19 +51,28 @@ def compute_similar(
     offset: int = 0,
     min_score: float | None = None,
     exclude: npt.ArrayLike = (),
+    index: VectorIndex | None = None,
 ) -> Ranking:
     """Rows of ``X (n, d)`` ranked by mean cosine similarity to ``queries`` (``(d,)`` or ``(q, d)``
     unit vectors: image vectors, or a text vector from the same model's text tower).
 
-    ``exclude``: row indices never returned (e.g. the query images themselves).
+    ``exclude``: row indices never returned (e.g. the query images themselves). ``index``: an
+    index over the rows of ``X``, to score only its candidates (see the module's notes).
     """
     vectors = check_vectors(X)
     q = check_query(queries, d=vectors.shape[1])
     skip = check_indices(exclude, n=len(vectors), name="exclude")
     n, start = _window(top_n, offset)
     floor = None if min_score is None else check_fraction(min_score, name="min_score")
-    scores = vectors @ q.mean(axis=0, dtype=np.float32)
-    return rank_scores(scores, n, start, floor, skip)
+    query = q.mean(axis=0, dtype=np.float32)
+    if index is None:
+        return rank_scores(vectors @ query, n, start, floor, skip)
+    rows = search_candidates(index, query[None, :], start + n + len(skip))
+    mean, std = sample_spread(index.sample @ query)
+    total = None if floor is not None else len(vectors) - len(skip)
+    return rank_candidates(
+        rows, vectors[rows] @ query, n, start, floor, skip, spread=(mean, std), total=total
+    )
 
 
 def compute_text_search(
@@ -68,9 +82,12 @@ def compute_text_search(
     top_n: int = 50,
     offset: int = 0,
     min_score: float | None = None,
+    index: VectorIndex | None = None,
 ) -> Ranking:
     """Rows of ``X (n, d)`` ranked by cosine similarity to one text vector ``(d,)``."""
-    return compute_similar(X, text_vector, top_n=top_n, offset=offset, min_score=min_score)
+    return compute_similar(
+        X, text_vector, top_n=top_n, offset=offset, min_score=min_score, index=index
+    )
 
 
 def _window(top_n: int, offset: int) -> tuple[int, int]:
@@ -86,26 +103,58 @@ def rank_scores(
 ) -> Ranking:
     """Ranking of ``scores (n,)``: rows in ``exclude`` or below ``min_score`` dropped, then
     ranks ``offset .. offset + top_n - 1`` (ties: lower index first)."""
-    mean = float(scores.mean(dtype=np.float64))
-    std = float(scores.std(dtype=np.float64))
     eligible = np.ones(len(scores), dtype=bool)
     eligible[exclude] = False
     if min_score is not None:
         eligible &= scores >= min_score
-    total = int(eligible.sum())
-    want = min(offset + top_n, total)
     candidates = np.flatnonzero(eligible)
-    values = scores[candidates]
+    spread = float(scores.mean(dtype=np.float64)), float(scores.std(dtype=np.float64))
+    return _ranking(candidates, scores[candidates], top_n, offset, spread, len(candidates))
+
+
+def rank_candidates(
+    rows: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float32],
+    top_n: int,
+    offset: int,
+    min_score: float | None,
+    exclude: npt.NDArray[np.int64],
+    *,
+    spread: tuple[float, float],
+    total: int | None,
+) -> Ranking:
+    """Like :func:`rank_scores` for the scores ``values`` of some rows only (sorted ``rows``):
+    z-scores from ``spread`` (the corpus mean and standard deviation), and ``total`` (None: the
+    qualifying candidates) for "load more"."""
+    keep = ~np.isin(rows, exclude)
+    if min_score is not None:
+        keep &= values >= min_score
+    rows, values = rows[keep], values[keep]
+    return _ranking(rows, values, top_n, offset, spread, len(rows) if total is None else total)
+
+
+def _ranking(
+    candidates: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float32],
+    top_n: int,
+    offset: int,
+    spread: tuple[float, float],
+    total: int,
+) -> Ranking:
+    """Ranks ``offset .. offset + top_n - 1`` of the eligible sorted ``candidates``."""
+    mean, std = spread
+    want = min(offset + top_n, len(candidates))
     if 0 < want < len(candidates):
         kth = np.partition(values, len(values) - want)[len(values) - want]
         keep = values >= kth  # all ties at the cut stay, so the lower index wins below
         candidates, values = candidates[keep], values[keep]
     order = np.lexsort((candidates, -values))[offset:want]
     picked = candidates[order].astype(np.int64)
-    z = (scores[picked] - mean) / std if std > 0 else np.zeros(len(picked))
+    chosen = values[order]
+    z = (chosen - mean) / std if std > 0 else np.zeros(len(picked))
     return Ranking(
         indices=picked,
-        scores=scores[picked].astype(np.float32),
+        scores=chosen.astype(np.float32),
         z_scores=np.asarray(z, dtype=np.float32),
         total=total,
     )

@@ -14,6 +14,7 @@ import numpy as np
 
 from corpuscope.analysis.recommend import compute_recommendations
 from corpuscope.errors import InvalidInput, NotFound
+from corpuscope.services.vector_search import vector_index_for
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import refusals as refusalstore
 from corpuscope.store import runs as runstore
@@ -67,17 +68,26 @@ def recommend(
     members = list(image_ids) if image_ids is not None else target_members(project, target)
     if not members:
         raise InvalidInput("The group has no images to recommend from.")
-    ids, X, _ = load_project_vectors(project, model)
+    ids, X, vector_set = load_project_vectors(project, model)
+    index = None  # a restricted set is scored exactly (the index covers every row)
     if restrict_to is not None:
         keep = np.isin(ids, np.union1d(np.asarray(restrict_to, dtype=np.int64), members))
         ids, X = ids[keep], X[keep]
+    else:
+        index = vector_index_for(project, vector_set, X)
     inside = np.flatnonzero(np.isin(ids, np.asarray(members, dtype=np.int64)))
     if len(inside) == 0:
         raise InvalidInput("None of the group's images has a vector yet; compute vectors first.")
     refused = refusalstore.list_refusals(project.read(), target)
     refused_rows = np.flatnonzero(np.isin(ids, np.asarray(refused, dtype=np.int64)))
     ranking = compute_recommendations(
-        X, inside, refused=refused_rows, top_n=limit, offset=offset, min_score=min_score
+        X,
+        inside,
+        refused=refused_rows,
+        top_n=limit,
+        offset=offset,
+        min_score=min_score,
+        index=index,
     )
     return [
         Recommendation(int(ids[row]), float(score))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from corpuscope.analysis.similarity import Ranking, compute_similar, compute_text_search
 from corpuscope.embed.chunks import prepare_bytes
@@ -18,8 +19,10 @@ from corpuscope.embed.registry import find_model
 from corpuscope.errors import InvalidInput
 from corpuscope.ingest.decode import DEFAULT_MAX_PIXELS, BadImage
 from corpuscope.services.models import embedder_for
+from corpuscope.services.vector_search import vector_index_for
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project, in_one_snapshot
+from corpuscope.store.vectors import VectorSet
 
 MAX_RESULTS = 1000
 
@@ -57,11 +60,17 @@ def similar_images(
     _check_window(limit, offset)
     if not image_ids:
         raise InvalidInput("Give at least one image to find similar ones.")
-    ids, X, _ = load_project_vectors(project, model)
+    ids, X, vector_set = load_project_vectors(project, model)
     _, queries, _ = load_project_vectors(project, model, image_ids=image_ids)
     exclude = np.flatnonzero(np.isin(ids, np.asarray(image_ids, dtype=np.int64)))
     ranking = compute_similar(
-        X, queries, top_n=limit, offset=offset, min_score=min_score, exclude=exclude
+        X,
+        queries,
+        top_n=limit,
+        offset=offset,
+        min_score=min_score,
+        exclude=exclude,
+        index=vector_index_for(project, vector_set, X),
     )
     return _matches(ids, ranking)
 
@@ -87,8 +96,7 @@ def search_text(
             "does (CLIP, SigLIP: see `corpuscope models`) to search by text."
         )
     query = embedder_for(vector_set).embed_text([text.strip()])[0]
-    ranking = compute_text_search(X, query, top_n=limit, offset=offset, min_score=min_score)
-    return _matches(ids, ranking)
+    return _ranked(project, vector_set, (ids, X), query, window=(limit, offset, min_score))
 
 
 def search_image(
@@ -113,7 +121,24 @@ def search_image(
     except BadImage as error:
         raise InvalidInput(f"This file cannot be used as an image: {error}.") from None
     query = embedder.embed_batch(pixels[np.newaxis])
-    ranking = compute_similar(X, query, top_n=limit, offset=offset, min_score=min_score)
+    return _ranked(project, vector_set, (ids, X), query, window=(limit, offset, min_score))
+
+
+def _ranked(
+    project: Project,
+    vector_set: VectorSet,
+    vectors: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]],
+    query: npt.NDArray[np.float32],
+    *,
+    window: tuple[int, int, float | None],
+) -> list[Match]:
+    """The set's images ranked by cosine similarity to one query vector (text or image)."""
+    ids, X = vectors
+    limit, offset, min_score = window
+    index = vector_index_for(project, vector_set, X)
+    ranking = compute_text_search(
+        X, query, top_n=limit, offset=offset, min_score=min_score, index=index
+    )
     return _matches(ids, ranking)
 
 

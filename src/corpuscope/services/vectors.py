@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.model_picture import fits, model_picture_path
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 from corpuscope.services.models import project_model
+from corpuscope.services.vector_search import vector_index_for
 from corpuscope.store import vectors as vecstore
 from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.files import list_export_rows
@@ -100,8 +102,12 @@ def run_vectors(
                 break
     finally:
         batches.close()
-    if done:  # build the load cache now, while the user is waiting anyway
-        vecstore.load_vectors(project.read(), vector_set, project.cache_dir)
+    if done:  # build the load cache and the search index now, while the user is waiting anyway
+        current = vecstore.load_vector_set(project.read(), embedder.name)
+        if current.id == vector_set.id:  # else an older version's set was filled up
+            vector_index_for(project, current, _loaded_vectors(project, current)[1])
+        else:
+            vecstore.load_vectors(project.read(), vector_set, project.cache_dir)
     seconds = time.perf_counter() - started
     return VectorSummary(embedder.name, done - failed, failed, already, seconds, cancelled)
 
@@ -162,7 +168,7 @@ def load_project_vectors(
     """
     conn = project.read()
     vector_set = vecstore.load_vector_set(conn, model or project_model(project))
-    ids, X = vecstore.load_vectors(conn, vector_set, project.cache_dir)
+    ids, X = _loaded_vectors(project, vector_set)
     if image_ids is None:
         return ids, X, vector_set
     wanted = np.unique(np.asarray(image_ids, dtype=np.int64))
@@ -172,6 +178,33 @@ def load_project_vectors(
     if not np.all(present):
         raise _without_vectors(wanted[~present][:5].tolist(), vector_set)
     return ids[positions], X[positions], vector_set
+
+
+#: Vector sets kept loaded in this process (memory maps of their cache files, whose pages stay
+#: mapped between requests instead of being faulted in again by each one).
+_KEPT = 2
+_kept: OrderedDict[
+    tuple[str, int, int, str], tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
+] = OrderedDict()
+_keeping = threading.Lock()
+
+
+def _loaded_vectors(
+    project: Project, vector_set: VectorSet
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """The set's vectors at its current revision, loaded once per process and kept."""
+    key = (str(project.root.resolve()), vector_set.id, vector_set.revision, vector_set.created_at)
+    with _keeping:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    found = vecstore.load_vectors(project.read(), vector_set, project.cache_dir)
+    with _keeping:
+        _kept[key] = found
+        while len(_kept) > _KEPT:
+            _kept.popitem(last=False)
+    return found
 
 
 def check_vectors_exist(
