@@ -49,7 +49,7 @@ def _cells(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     """``(_CELLS,)`` blurred luma cells in [0, 1] of an RGB uint8 image."""
     luma = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY).astype(np.float32)
     cells = cv2.resize(luma / 255.0, (DETAIL_SIDE, DETAIL_SIDE), interpolation=cv2.INTER_AREA)
-    out: npt.NDArray[np.float32] = cv2.GaussianBlur(cells, (0, 0), _BLUR).ravel()
+    out: npt.NDArray[np.float32] = cv2.GaussianBlur(cells, (0, 0), _BLUR).ravel().astype(np.float32)
     return out
 
 
