@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuscope.analysis import pairs
+from corpuscope.analysis.detail import DETAIL_LENGTH
 from corpuscope.analysis.duplicates import NEIGHBOURS, compute_duplicates
 from corpuscope.analysis.fingerprint import FINGERPRINT_LENGTH, mirror_fingerprints
 from corpuscope.errors import InvalidInput
@@ -65,8 +66,8 @@ def test_a_mirrored_layout_is_found() -> None:
 def test_the_finer_check_separates_look_alikes_from_copies() -> None:
     rng = np.random.default_rng(4)
     layouts = crowd(rng, 12, FINGERPRINT_LENGTH, 0.1)  # all alike on the layout
-    details = rng.random((12, 1024)).astype(np.float32)  # different in detail
-    details[1] = details[0] + rng.normal(0, 0.01, 1024)  # except 1, a copy of 0
+    details = rng.random((12, DETAIL_LENGTH)).astype(np.float32)  # different in detail
+    details[1] = details[0] + rng.normal(0, 0.01, DETAIL_LENGTH)  # except 1, a copy of 0
     groups = compute_duplicates(layouts, details=details).groups
     assert as_sets(groups) == {frozenset({0, 1})}
     assert as_sets(compute_duplicates(layouts).groups) != as_sets(groups)  # the layout cannot tell
@@ -92,8 +93,8 @@ def test_vectors_that_agree_with_the_layout_give_the_same_groups(seed: int) -> N
     base = unit_rows(rng.standard_normal((40, 32)))
     noise = rng.standard_normal((8, 32)) * 0.02
     X = np.concatenate([base, unit_rows(base[:8] + noise)])
-    details = rng.random((48, 1024)).astype(np.float32)
-    details[40:] = details[:8] + rng.normal(0, 0.01, (8, 1024))
+    details = rng.random((48, DETAIL_LENGTH)).astype(np.float32)
+    details[40:] = details[:8] + rng.normal(0, 0.01, (8, DETAIL_LENGTH))
     V = unit_rows(X @ rng.standard_normal((32, 48)))  # the same geometry, another space
     plain = as_sets(compute_duplicates(X, details=details).groups)
     assert plain == {frozenset({i, 40 + i}) for i in range(8)}
@@ -180,7 +181,7 @@ def test_input_untouched_and_no_groups_when_nothing_is_close() -> None:
         {"threshold": -0.1},
         {"content_ids": [1, 2]},
         {"details": np.eye(2, dtype=np.float32)},
-        {"details": np.full((3, 1024), np.nan)},
+        {"details": np.full((3, DETAIL_LENGTH), np.nan)},
         {"vectors": np.ones((2, 8))},
         {"vectors": np.full((3, 8), np.nan)},
     ],

@@ -1,6 +1,9 @@
-"""Projects holding synthetic images with planted vectors (no image files needed)."""
+"""Projects holding synthetic images with planted vectors (no image files needed), and the
+distinct low-detail pictures the near-duplicate tests write as files."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,3 +44,12 @@ def save_planted(project, X: np.ndarray) -> np.ndarray:
         )
         vecstore.save_vectors(conn, vs, ids, X)
     return ids
+
+
+def write_low_detail(folder: Path, counts: dict[str, int]) -> None:
+    """Distinct low-detail pictures (``corpuscope.calibration``) as PNG files ``kind-NNN.png``."""
+    from corpuscope.calibration import load_low_detail
+
+    for kind, count in counts.items():
+        for i, picture in enumerate(load_low_detail(kind, count)):
+            picture.save(folder / f"{kind}-{i:03}.png")

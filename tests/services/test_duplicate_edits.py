@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from corpuscope.calibration import EDITS, compute_edit, load_low_detail
+from corpuscope.calibration import EDITS, compute_edit
 from corpuscope.services.duplicates import run_duplicates
 from corpuscope.services.importing import run_import
 from corpuscope.services.vectors import VectorOptions, run_vectors
 from corpuscope.store.db import create_project
 from corpuscope.store.files import load_image_paths
+
+from .conftest import write_low_detail
 
 pytestmark = pytest.mark.slow
 
@@ -42,9 +44,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[set[str]]]:
         photo.save(folder / f"{name}.png")
         for kind in EDITS:
             compute_edit(photo, kind, seed=p).save(folder / f"{name}-{kind}.jpg", quality=92)
-    for kind, count in LOW_DETAIL.items():
-        for i, picture in enumerate(load_low_detail(kind, count)):
-            picture.save(folder / f"{kind}-{i:03}.png")
+    write_low_detail(folder, LOW_DETAIL)
     project = create_project(root / "project")
     try:
         run_import(project, [folder])

@@ -56,6 +56,7 @@ def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> 
 FINGERPRINT_MIGRATIONS = {
     "layout-ycc16-v2": "0005_fingerprint_v2",
     "layout-ycc16-v3": "0009_fingerprint_detail",
+    "layout-ycc16-v4": "0014_fingerprint_framings",
 }
 DROP_FINGERPRINTS = "UPDATE images SET fingerprint = NULL"
 

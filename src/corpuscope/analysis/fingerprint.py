@@ -14,7 +14,8 @@ near-duplicate similarity. Steps:
 
 The importer stores ``fingerprint.tobytes()`` per image; ``np.frombuffer(b, np.float16)`` reads it
 back. Bump ``FINGERPRINT_VERSION`` whenever the stored bytes change for the same input, with a
-migration that drops the stored ones (v3: the finer picture stored after it, migration 0009).
+migration that drops the stored ones (v3: the finer picture stored after it, migration 0009;
+v4: the finer picture also untrimmed, migration 0014).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from scipy.ndimage import gaussian_filter
 
 from corpuscope.errors import InvalidInput
 
-FINGERPRINT_VERSION = "layout-ycc16-v3"
+FINGERPRINT_VERSION = "layout-ycc16-v4"
 #: 256 luma cells, 1 mean-luma term, 2 x 64 chroma cells.
 FINGERPRINT_LENGTH = 385
 FINGERPRINT_DTYPE = np.float16

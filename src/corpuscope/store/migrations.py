@@ -283,6 +283,11 @@ METADATA = (
     "ALTER TABLE images ADD COLUMN metadata_version INTEGER",
 )
 
+# The finer picture of near-duplicates is stored in two framings, trimmed and untrimmed
+# (layout-ycc16-v4). Old fingerprints are dropped; the duplicates service computes the missing
+# ones again from the 512-px thumbnails on its next run.
+FINGERPRINT_FRAMINGS = ("UPDATE images SET fingerprint = NULL",)
+
 MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -296,6 +301,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0010_run_levels", RUN_LEVELS),
     ("0011_model_choice", MODEL_CHOICE),
     ("0013_metadata", METADATA),
+    ("0014_fingerprint_framings", FINGERPRINT_FRAMINGS),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
