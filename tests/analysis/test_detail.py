@@ -67,3 +67,51 @@ def test_a_framed_jpeg_copy_still_matches_trimmed(cell: dict[str, np.ndarray]) -
     assert _score([original, framed]) >= 0.9
     untrimmed_only = [np.concatenate([d[HALF:], d[HALF:]]) for d in (original, framed)]
     assert _score(untrimmed_only) < _score([original, framed])
+
+
+def _reference(a: np.ndarray, b: np.ndarray) -> float:
+    """The finer check spelled out: each direction straight, then turned (every angle) when
+    below 0.95; a flat centre matches only a picture alike; the lower direction."""
+    import cv2
+
+    def direction(x: np.ndarray, y: np.ndarray) -> float:
+        centre = np.ascontiguousarray(x[4:-4, 4:-4])
+        if float(centre.std()) < 1e-4:
+            return 1.0 if float(np.abs(x - y).mean()) < 0.02 else 0.0
+        target = np.ascontiguousarray(y)
+        best = float(cv2.matchTemplate(target, centre, cv2.TM_CCOEFF_NORMED).max())
+        if best >= 0.95:
+            return best
+        for angle in (-4.0, 4.0, -8.0, 8.0):
+            turn = cv2.getRotationMatrix2D((15.5, 15.5), angle, 1.0)
+            turned = cv2.warpAffine(target, turn, (32, 32), borderMode=cv2.BORDER_REPLICATE)
+            best = max(best, float(cv2.matchTemplate(turned, centre, cv2.TM_CCOEFF_NORMED).max()))
+        return best
+
+    return min(direction(a, b), direction(b, a))
+
+
+def test_pairs_are_scored_as_the_check_spelled_out() -> None:
+    """The shortcuts (a direction left unturned when it cannot lower the result, flat centres
+    found at once) change no score: smooth random pictures, near-copies, mirrors, flat ones."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    pictures = np.stack(
+        [cv2.GaussianBlur(rng.random((32, 32), dtype=np.float32), (0, 0), 2.0) for _ in range(40)]
+    )
+    pictures[10:20] = pictures[:10] + rng.normal(0, 0.003, (10, 32, 32)).astype(np.float32)
+    pictures[30] = pictures[31] = 0.5  # flat
+    rows = np.concatenate([pictures, pictures], axis=1).reshape(40, -1)  # framings alike
+    left, right = rng.integers(0, 40, 300), rng.integers(0, 40, 300)
+    left[:10], right[:10] = np.arange(10), np.arange(10, 20)
+    mirrored = rng.random(300) < 0.3
+    mirrored[:10] = False
+    found = compare_details(rows.astype(np.float16), left, right, mirrored)
+    grids = rows.astype(np.float16).astype(np.float32).reshape(40, 2, 32, 32)[:, 0]
+    expected = [
+        _reference(grids[i], grids[j][:, ::-1] if flip else grids[j])
+        for i, j, flip in zip(left, right, mirrored, strict=True)
+    ]
+    np.testing.assert_array_equal(found, np.asarray(expected, dtype=np.float32))
+    assert found[:10].min() > 0.9  # the near-copies

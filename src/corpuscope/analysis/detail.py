@@ -33,6 +33,10 @@ _BLUR = 0.7
 _ANGLES = (0.0, -4.0, 4.0, -8.0, 8.0)
 #: Turning is only tried when the straight comparison stays below this.
 _TURN_BELOW = 0.95
+#: A centre whose values spread less than this is flat: nothing to align.
+_FLAT = 1e-4
+_MIDDLE = ((DETAIL_SIDE - 1) / 2, (DETAIL_SIDE - 1) / 2)
+_TURNS = tuple(cv2.getRotationMatrix2D(_MIDDLE, angle, 1.0) for angle in _ANGLES[1:])
 
 
 def compute_detail(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float16]:
@@ -66,35 +70,50 @@ def compare_details(
     rows = np.asarray(details, dtype=np.float32)
     grids = rows.reshape(-1, 2, DETAIL_SIDE, DETAIL_SIDE)
     framed = (rows[:, :_CELLS] != rows[:, _CELLS:]).any(axis=1)  # the trim cut something
+    centres = grids[:, :, _MARGIN:-_MARGIN, _MARGIN:-_MARGIN]
+    flat = (centres.std(axis=(2, 3)) < _FLAT).tolist()  # (n, 2); a mirror keeps the spread
     out = np.empty(len(left), dtype=np.float32)
     for p, (i, j, flip) in enumerate(
         zip(left.tolist(), right.tolist(), mirrored.tolist(), strict=True)
     ):
         a, b = grids[i], grids[j][..., ::-1] if flip else grids[j]
-        best = _both_ways(a[0], b[0])
+        best = _both_ways(a[0], b[0], flat[i][0], flat[j][0])
         if best < _TURN_BELOW and (framed[i] or framed[j]):
-            best = max(best, _both_ways(a[1], b[1]))
+            best = max(best, _both_ways(a[1], b[1], flat[i][1], flat[j][1]))
         out[p] = best
     return out
 
 
-def _both_ways(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:
-    """The lower of the two directions: each picture's centre slid over the other."""
-    return min(_aligned(a, b), _aligned(b, a))
+def _both_ways(
+    a: npt.NDArray[np.float32], b: npt.NDArray[np.float32], a_flat: bool, b_flat: bool
+) -> float:
+    """The lower of the two directions, each picture's centre slid over the other. Turning
+    only raises a direction's score, so once the direction with the lower straight score has
+    been turned and stays no higher than the other's straight score, it is the answer and the
+    other is not turned (the same result, about a third of the work on unrelated pairs)."""
+    forth, back = _straight(a, b, a_flat), _straight(b, a, b_flat)
+    if back < forth:
+        a, b, a_flat, b_flat, forth, back = b, a, b_flat, a_flat, back, forth
+    best = _turned(a, b, a_flat, straight=forth)
+    return best if best <= back else min(best, _turned(b, a, b_flat, straight=back))
 
 
-def _aligned(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:
-    """Best correlation of ``a``'s centre slid over ``b``, straight, then turned if needed."""
-    centre = np.ascontiguousarray(a[_MARGIN:-_MARGIN, _MARGIN:-_MARGIN])
-    if float(centre.std()) < 1e-4:  # a flat picture: nothing to align
+def _straight(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32], a_flat: bool) -> float:
+    """Best correlation of ``a``'s centre slid over ``b`` (a flat ``a``: whether they match)."""
+    if a_flat:  # nothing to align
         return 1.0 if float(np.abs(a - b).mean()) < 0.02 else 0.0
-    target = np.ascontiguousarray(b)
-    best = float(cv2.matchTemplate(target, centre, cv2.TM_CCOEFF_NORMED).max())
-    if best >= _TURN_BELOW:
-        return best
-    middle = ((DETAIL_SIDE - 1) / 2, (DETAIL_SIDE - 1) / 2)
-    for angle in _ANGLES[1:]:
-        turn = cv2.getRotationMatrix2D(middle, angle, 1.0)
+    return _match(np.ascontiguousarray(b), _centre(a))
+
+
+def _turned(
+    a: npt.NDArray[np.float32], b: npt.NDArray[np.float32], a_flat: bool, *, straight: float
+) -> float:
+    """The best of ``straight`` and ``a``'s centre slid over ``b`` turned, when worth trying."""
+    if a_flat or straight >= _TURN_BELOW:
+        return straight
+    centre, target = _centre(a), np.ascontiguousarray(b)
+    best = straight
+    for turn in _TURNS:
         turned = cv2.warpAffine(
             target,
             turn,
@@ -102,5 +121,13 @@ def _aligned(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:
             flags=cv2.INTER_LINEAR,
             borderMode=cv2.BORDER_REPLICATE,
         )
-        best = max(best, float(cv2.matchTemplate(turned, centre, cv2.TM_CCOEFF_NORMED).max()))
+        best = max(best, _match(np.asarray(turned, dtype=np.float32), centre))
     return best
+
+
+def _centre(picture: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    return np.ascontiguousarray(picture[_MARGIN:-_MARGIN, _MARGIN:-_MARGIN])
+
+
+def _match(target: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]) -> float:
+    return float(cv2.matchTemplate(target, centre, cv2.TM_CCOEFF_NORMED).max())
