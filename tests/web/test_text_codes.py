@@ -125,3 +125,12 @@ def test_the_front_end_knows_exactly_the_codes_and_says_the_same_in_english() ->
     assert _front_end_codes("tasks/taskMessages.ts", "task") == set(TASK_MESSAGES.templates)
     _says_the_same_in_english(HISTORY_LABELS, "history_label")
     _says_the_same_in_english(TASK_MESSAGES, "task_message")
+
+
+def test_every_undo_label_written_reads_back_to_its_code_and_values() -> None:
+    for code, template in HISTORY_LABELS.templates.items():
+        fields = re.findall(r"\{(\w+)\}", template)
+        params: dict[str, str | int] = {
+            name: 1234 if name in {"count", "run"} else f"Name {i}" for i, name in enumerate(fields)
+        }
+        assert HISTORY_LABELS.compute(HISTORY_LABELS.write(code, **params)) == (code, params)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.services.metadata import ensure_editable
+from corpuscope.services.text_codes import HISTORY_LABELS
 from corpuscope.services.value_types import normalize_value
 from corpuscope.store import journal
 from corpuscope.store import properties as props
@@ -24,6 +25,11 @@ from corpuscope.store.tags import Tag as Tag
 
 PropertyRef = int | str
 TagRef = int | str
+
+
+def _label(what: str, **params: str | int) -> str:
+    """The undo label of ``history.<what>`` (services/text_codes.py holds each template)."""
+    return HISTORY_LABELS.write(f"history.{what}", **params)
 
 
 @contextmanager
@@ -59,7 +65,7 @@ def create_property(project: Project, name: str, type_: str, mode: str = "image"
     def scope(conn: sqlite3.Connection) -> Scope:
         return journal.property_scope(props.next_property_id(conn))
 
-    with journaled(project, f"create property {name}", scope) as conn:
+    with journaled(project, _label("create_property", name=name), scope) as conn:
         new_id = props.next_property_id(conn)
         return props.save_property(conn, name, type_, mode, property_id=new_id)
 
@@ -67,14 +73,14 @@ def create_property(project: Project, name: str, type_: str, mode: str = "image"
 def rename_property(project: Project, ref: PropertyRef, name: str) -> Property:
     prop = _editable(project, ref)
     scope = journal.property_scope(prop.id)
-    with journaled(project, f"rename property {prop.name} to {name}", scope) as conn:
+    with journaled(project, _label("rename_property", old=prop.name, new=name), scope) as conn:
         return props.rename_property(conn, prop, name)
 
 
 def delete_property(project: Project, ref: PropertyRef) -> None:
     prop = _editable(project, ref)
     with journaled(
-        project, f"delete property {prop.name}", journal.property_scope(prop.id)
+        project, _label("delete_property", name=prop.name), journal.property_scope(prop.id)
     ) as conn:
         props.delete_property(conn, prop)
 
@@ -112,7 +118,9 @@ def set_values(project: Project, ref: PropertyRef, targets: Sequence[int], value
     prop = _editable(project, ref)
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
-    with journaled(project, f"set {prop.name} on {len(ids)} images", scope) as conn:
+    with journaled(
+        project, _label("set_values", property=prop.name, count=len(ids)), scope
+    ) as conn:
         if prop.is_tags:
             tag_ids = _tag_list(conn, prop, value)
             valstore.clear_values(conn, prop, ids)
@@ -131,7 +139,9 @@ def add_tags(
         return set_values(project, ref, targets, list(tags))
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
-    with journaled(project, f"tag {len(ids)} images in {prop.name}", scope) as conn:
+    with journaled(
+        project, _label("tag_images", count=len(ids), property=prop.name), scope
+    ) as conn:
         valstore.add_tag_values(conn, prop, ids, _tag_list(conn, prop, list(tags)))
     return len(ids)
 
@@ -142,7 +152,9 @@ def remove_tags(
     prop = _editable(project, ref)
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
-    with journaled(project, f"untag {len(ids)} images in {prop.name}", scope) as conn:
+    with journaled(
+        project, _label("untag_images", count=len(ids), property=prop.name), scope
+    ) as conn:
         valstore.remove_tag_values(conn, prop, ids, _tag_list(conn, prop, list(tags)))
     return len(ids)
 
@@ -151,7 +163,9 @@ def clear_values(project: Project, ref: PropertyRef, targets: Sequence[int]) -> 
     prop = _editable(project, ref)
     ids = _targets(project.read(), prop, targets)
     scope = journal.values_scope(prop.id, prop.mode, ids)
-    with journaled(project, f"clear {prop.name} on {len(ids)} images", scope) as conn:
+    with journaled(
+        project, _label("clear_values", property=prop.name, count=len(ids)), scope
+    ) as conn:
         valstore.clear_values(conn, prop, ids)
     return len(ids)
 
@@ -186,7 +200,7 @@ def apply_changes(
         for piece in journal.values_scope(prop.id, prop.mode, ids).slices
     )
     names = ", ".join(dict.fromkeys(prop.name for prop, _ in resolved))
-    text = label or f"change {names} on {len(ids)} images"
+    text = label or _label("change_values", properties=names, count=len(ids))
     with journaled(project, text, Scope(slices, tuple(ids))) as conn:
         for prop, change in resolved:
             _apply(conn, prop, ids, change)
@@ -261,7 +275,7 @@ def create_tag(
     def scope(conn: sqlite3.Connection) -> Scope:
         return journal.tags_scope([tagstore.next_tag_id(conn), *parents])
 
-    with journaled(project, f"create tag {name}", scope) as conn:
+    with journaled(project, _label("create_tag", name=name), scope) as conn:
         return tagstore.save_tag(conn, prop, name, color=color, parents=parents)
 
 
@@ -301,9 +315,9 @@ def _change_label(
 ) -> str:
     """The undo label: the one change, or what changed together."""
     parts = {
-        "name": None if name is None else f"rename tag {tag.name} to {name}",
-        "colour": None if color is None else f"recolour tag {tag.name}",
-        "parents": None if parents is None else f"set the parents of {tag.name}",
+        "name": None if name is None else _label("rename_tag", old=tag.name, new=name),
+        "colour": None if color is None else _label("recolour_tag", tag=tag.name),
+        "parents": None if parents is None else _label("set_parents", tag=tag.name),
     }
     given = {what: text for what, text in parts.items() if text is not None}
     if len(given) == 1:
@@ -321,14 +335,18 @@ def recolor_tag(project: Project, tag_id: int, color: str) -> Tag:
 
 def add_parent(project: Project, tag_id: int, parent_id: int) -> Tag:
     tag = _tag(project, tag_id)
-    with journaled(project, f"add a parent to {tag.name}", journal.tags_scope([tag.id])) as conn:
+    with journaled(
+        project, _label("add_parent", tag=tag.name), journal.tags_scope([tag.id])
+    ) as conn:
         tagstore.add_parent(conn, tag.id, parent_id)
         return tagstore.load_tag(conn, tag.id)
 
 
 def remove_parent(project: Project, tag_id: int, parent_id: int) -> Tag:
     tag = _tag(project, tag_id)
-    with journaled(project, f"remove a parent of {tag.name}", journal.tags_scope([tag.id])) as conn:
+    with journaled(
+        project, _label("remove_parent", tag=tag.name), journal.tags_scope([tag.id])
+    ) as conn:
         tagstore.remove_parent(conn, tag.id, parent_id)
         return tagstore.load_tag(conn, tag.id)
 
@@ -338,7 +356,7 @@ def delete_tag(project: Project, tag_id: int) -> None:
     tag = tagstore.load_tag(conn, tag_id)
     children = tagstore.list_children(conn, tag.id)
     scope = journal.tags_scope([tag.id, *children], values_of=[tag.id])
-    with journaled(project, f"delete tag {tag.name}", scope) as conn:
+    with journaled(project, _label("delete_tag", name=tag.name), scope) as conn:
         tagstore.delete_tag(conn, tag)
 
 
@@ -354,7 +372,9 @@ def merge_tags(project: Project, survivor_id: int, other_ids: Sequence[int]) -> 
     ids = [survivor.id, *(tag.id for tag in others)]
     scope = journal.tags_scope(ids, values_of=ids)
     names = ", ".join(tag.name for tag in others)
-    with journaled(project, f"merge {names} into {survivor.name}", scope) as conn:
+    with journaled(
+        project, _label("merge_tags", tags=names, survivor=survivor.name), scope
+    ) as conn:
         return tagstore.merge_tags(conn, survivor, others)
 
 

@@ -21,6 +21,7 @@ from typing import TextIO
 
 from corpuscope.errors import InvalidInput
 from corpuscope.services.annotations import journaled
+from corpuscope.services.text_codes import HISTORY_LABELS
 from corpuscope.services.value_types import format_value, normalize_value
 from corpuscope.store import journal
 from corpuscope.store import properties as props
@@ -261,7 +262,9 @@ def import_csv(project: Project, source: TextIO) -> CsvImportSummary:
     kept = [i for i, text in enumerate(header) if i < len(FIXED) or text not in INFORMATIONAL]
     specs = [_parse_header(header[i]) for i in kept[len(FIXED) :]]
     rows = [[row[i] for i in kept] for row in rows]
-    with journaled(project, "import values from CSV", lambda c: _csv_scope(c, specs)) as conn:
+    with journaled(
+        project, HISTORY_LABELS.write("history.import_csv"), lambda c: _csv_scope(c, specs)
+    ) as conn:
         return _CsvImport(conn, specs).run(rows)
 
 

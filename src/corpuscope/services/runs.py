@@ -14,6 +14,7 @@ from typing import Any
 
 from corpuscope.errors import InvalidInput
 from corpuscope.services.annotations import journaled
+from corpuscope.services.text_codes import HISTORY_LABELS
 from corpuscope.store import journal
 from corpuscope.store import properties as props
 from corpuscope.store import runs as runstore
@@ -186,7 +187,9 @@ def save_run(
         return journal.property_scope(props.next_property_id(conn))
 
     label = name or DEFAULT_PROPERTY_NAME
-    with journaled(project, f"save clustering {run_id} as {label}", scope) as conn:
+    with journaled(
+        project, HISTORY_LABELS.write("history.save_clustering", run=run_id, name=label), scope
+    ) as conn:
         prop = props.save_property(
             conn,
             props.unique_property_name(conn, label),

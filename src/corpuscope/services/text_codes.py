@@ -1,7 +1,8 @@
 """Texts the server writes in English, with a stable code and params for the user's language.
 
 Undo-history labels (``merge A, B into C``) and task progress messages (``importing photos``)
-are written, and stored, as English sentences; stored data stays as it is. The API sends, beside
+are written, and stored, as English sentences; stored data stays as it is. The services write
+the undo labels from the templates below (``HISTORY_LABELS.write``). The API sends, beside
 such a text, the code of the template that wrote it and the values it holds
 (``history.merge_tags``, ``{"tags": "A, B", "survivor": "C"}``); the front-end translates the
 code (``frontend/src/i18n/historyLabels.ts``, ``tasks/taskText.ts``) and shows the English text
@@ -29,6 +30,11 @@ class TextCodes:
             (code, _compile(template, lazy=True), _compile(template, lazy=False))
             for code, template in templates.items()
         ]
+
+    def write(self, code: str, **params: str | int) -> str:
+        """The English text of ``code`` with ``params``: how the services write these texts, so
+        each is spelled once, here."""
+        return self.templates[code].format(**params)
 
     def compute(self, text: str) -> tuple[str, Params] | None:
         """The code and params of ``text``; None when no template fits, or one fits more than
