@@ -37,6 +37,8 @@ _TURN_BELOW = 0.95
 _FLAT = 1e-4
 #: Rows of the compared centre (24) that an overlay may hide (a caption, a sticker): a quarter.
 _HIDDEN_ROWS = 6
+#: The rest of the picture, that band left out, matches at least this well in a copy.
+_UNCOVERED = 0.98
 #: Where a centre lies in its own picture (row, column).
 _UNMOVED = (_MARGIN, _MARGIN)
 _MIDDLE = ((DETAIL_SIDE - 1) / 2, (DETAIL_SIDE - 1) / 2)
@@ -89,7 +91,7 @@ def compare_details(
             best = max(best, _both_ways(a[1], b[1], flat[i][1], flat[j][1]))
         if best < _TURN_BELOW:  # the other orientation, on the whole pictures
             other = grids[j][whole] if flip else grids[j][whole][:, ::-1]
-            best = max(
+            best = _copy_or(
                 best, _both_ways(a[whole], other, flat[i][whole], flat[j][whole], turn=False)
             )
         out[p] = best
@@ -115,14 +117,20 @@ def _both_ways(
     if any(uncover):
         pairs = [(a, b, at_forth), (b, a, at_back)]
         found = iter(_unhidden([pair for pair, on in zip(pairs, uncover, strict=True) if on]))
-        forth = max(forth, next(found)) if uncover[0] else forth
-        back = max(back, next(found)) if uncover[1] else back
+        forth = _copy_or(forth, next(found), bar=_UNCOVERED) if uncover[0] else forth
+        back = _copy_or(back, next(found), bar=_UNCOVERED) if uncover[1] else back
     if not turn:
         return min(forth, back)
     if back < forth:
         a, b, a_flat, b_flat, forth, back = b, a, b_flat, a_flat, back, forth
     best = _turned(a, b, a_flat, straight=forth)
     return best if best <= back else min(best, _turned(b, a, b_flat, straight=back))
+
+
+def _copy_or(score: float, alternative: float, *, bar: float = _TURN_BELOW) -> float:
+    """``alternative`` when it reaches ``bar`` (matches as copies do), else ``score``: leaving
+    a band out or mirroring says whether a pair is a copy, it never grades look-alikes."""
+    return alternative if alternative >= bar and alternative > score else score
 
 
 def _straight(
