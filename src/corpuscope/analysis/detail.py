@@ -10,8 +10,13 @@ a pair are framed alike, while a framed copy matches its original only trimmed.
 ``compare_details`` aligns two pictures before comparing: the central 24 x 24 of one is slid
 over the other (up to 4 cells each way) and turned (0, +-4 and +-8 degrees), and the best
 normalised cross-correlation (OpenCV's ``matchTemplate``, ``TM_CCOEFF_NORMED``) is the score,
-the lower of the two directions; the better of the two framings is the pair's score. 1 = the same picture at that scale; a resized, re-encoded
-or lightly cropped copy stays above 0.95; two different handwritten digits of one class reach
+the lower of the two directions; the better of the two framings is the pair's score. Two more
+chances for a pair that stays below 0.95, each counted only when it matches as copies do: the
+same correlation with the worst-matching band of a quarter of the rows left out (a caption or a
+sticker covers a band of a copy and changes nothing else; counted from 0.98), and the untrimmed
+pictures in the other orientation than the one asked (the layout proposes it, and picks the
+wrong one when the two trims differ; counted from 0.95). 1 = the same picture at that scale; a
+resized, re-encoded or lightly cropped copy stays above 0.95; two different handwritten digits of one class reach
 0.9 as often as not, which is why the decision (``duplicates``) compares a pair with the images
 around it rather than with a fixed bar.
 """
@@ -106,8 +111,9 @@ def _both_ways(
     *,
     turn: bool = True,
 ) -> float:
-    """The lower of the two directions, each picture's centre slid over the other, turned
-    when ``turn``, and with one band of rows left out (``_unhidden``). Turning only raises a
+    """The lower of the two directions, each picture's centre slid over the other; below
+    0.95, also with one band of rows left out (``_unhidden``, counted from ``_UNCOVERED``),
+    then turned when ``turn``. Turning only raises a
     direction's score, so once the direction with the lower straight score has been turned
     and stays no higher than the other's straight score, it is the answer and the other is not
     turned (the same result, about a third of the work on unrelated pairs)."""
