@@ -11,11 +11,12 @@ a pair are framed alike, while a framed copy matches its original only trimmed.
 over the other (up to 4 cells each way) and turned (0, +-4 and +-8 degrees), and the best
 normalised cross-correlation (OpenCV's ``matchTemplate``, ``TM_CCOEFF_NORMED``) is the score,
 the lower of the two directions; the better of the two framings is the pair's score. Two more
-chances for a pair that stays below 0.95, each counted only when it matches as copies do: the
-same correlation with the worst-matching band of a quarter of the rows left out (a caption or a
-sticker covers a band of a copy and changes nothing else; counted from 0.98), and the untrimmed
-pictures in the other orientation than the one asked (the layout proposes it, and picks the
-wrong one when the two trims differ; counted from 0.95). 1 = the same picture at that scale; a
+chances for a pair that stays below 0.95, each counted only when it reaches 0.98, as copies
+do: the correlation with the worst-matching band of a quarter of the rows left out, on the
+untrimmed pictures (a caption or a sticker covers a band of a copy, changes nothing else, and
+can change the trim), and the same for the two centres unmoved in the other orientation than
+the one asked (the layout proposes it, and picks the wrong one when the two trims differ). 1 =
+the same picture at that scale; a
 resized, re-encoded or lightly cropped copy stays above 0.95; two different handwritten digits of one class reach
 0.9 as often as not, which is why the decision (``duplicates``) compares a pair with the images
 around it rather than with a fixed bar.
@@ -77,9 +78,10 @@ def compare_details(
     """``(p,)`` aligned similarity in [-1, 1] of the pairs ``(left[i], right[i])`` of rows of
     ``details (n, DETAIL_LENGTH)``; ``mirrored[i]``: compare ``left`` with ``right`` mirrored.
     The best of the two framings (trimmed with trimmed, then untrimmed with untrimmed when the
-    trim cut something) and of the other orientation (the untrimmed pictures, not turned: a
-    layout far from both orientations, as when the trims differ, may propose the wrong one),
-    each tried only while the ones before stay below 0.95."""
+    trim cut something: the band an overlay covers is left out there) and of the other
+    orientation (the untrimmed centres unmoved, a band left out: a layout far from both
+    orientations, as when the trims differ, may propose the wrong one), each tried only while
+    the ones before stay below 0.95."""
     rows = np.asarray(details, dtype=np.float32)
     grids = rows.reshape(-1, 2, DETAIL_SIDE, DETAIL_SIDE)
     framed = (rows[:, :_CELLS] != rows[:, _CELLS:]).any(axis=1)  # the trim cut something
@@ -90,15 +92,14 @@ def compare_details(
         zip(left.tolist(), right.tolist(), mirrored.tolist(), strict=True)
     ):
         a, b = grids[i], grids[j][..., ::-1] if flip else grids[j]
-        best = _both_ways(a[0], b[0], flat[i][0], flat[j][0])
         whole = 1 if framed[i] or framed[j] else 0
+        best = _both_ways(a[0], b[0], flat[i][0], flat[j][0], uncover=not whole)
         if best < _TURN_BELOW and whole:
-            best = max(best, _both_ways(a[1], b[1], flat[i][1], flat[j][1]))
-        if best < _TURN_BELOW:  # the other orientation, on the whole pictures
+            best = max(best, _both_ways(a[1], b[1], flat[i][1], flat[j][1], uncover=True))
+        if best < _TURN_BELOW and not (flat[i][whole] or flat[j][whole]):
             other = grids[j][whole] if flip else grids[j][whole][:, ::-1]
-            best = _copy_or(
-                best, _both_ways(a[whole], other, flat[i][whole], flat[j][whole], turn=False)
-            )
+            unmoved = _unhidden([(a[whole], other, _UNMOVED)])[0]
+            best = _copy_or(best, unmoved, bar=_UNCOVERED)
         out[p] = best
     return out
 
@@ -109,24 +110,23 @@ def _both_ways(
     a_flat: bool,
     b_flat: bool,
     *,
-    turn: bool = True,
+    uncover: bool = True,
 ) -> float:
     """The lower of the two directions, each picture's centre slid over the other; below
-    0.95, also with one band of rows left out (``_unhidden``, counted from ``_UNCOVERED``),
-    then turned when ``turn``. Turning only raises a
+    0.95, also with one band of rows left out when ``uncover`` (``_unhidden``, counted from
+    ``_UNCOVERED``), then turned. Turning only raises a
     direction's score, so once the direction with the lower straight score has been turned
     and stays no higher than the other's straight score, it is the answer and the other is not
     turned (the same result, about a third of the work on unrelated pairs)."""
     (forth, at_forth), (back, at_back) = _straight(a, b, a_flat), _straight(b, a, b_flat)
     # an overlay (a caption, a sticker) hides a band of rows and moves nothing
-    uncover = [forth < _TURN_BELOW and not a_flat, back < _TURN_BELOW and not b_flat]
-    if any(uncover):
+    wanted = [uncover and forth < _TURN_BELOW and not a_flat,
+              uncover and back < _TURN_BELOW and not b_flat]  # fmt: skip
+    if any(wanted):
         pairs = [(a, b, at_forth), (b, a, at_back)]
-        found = iter(_unhidden([pair for pair, on in zip(pairs, uncover, strict=True) if on]))
-        forth = _copy_or(forth, next(found), bar=_UNCOVERED) if uncover[0] else forth
-        back = _copy_or(back, next(found), bar=_UNCOVERED) if uncover[1] else back
-    if not turn:
-        return min(forth, back)
+        found = iter(_unhidden([pair for pair, on in zip(pairs, wanted, strict=True) if on]))
+        forth = _copy_or(forth, next(found), bar=_UNCOVERED) if wanted[0] else forth
+        back = _copy_or(back, next(found), bar=_UNCOVERED) if wanted[1] else back
     if back < forth:
         a, b, a_flat, b_flat, forth, back = b, a, b_flat, a_flat, back, forth
     best = _turned(a, b, a_flat, straight=forth)
