@@ -255,11 +255,12 @@ def load_fingerprints(
     rows = np.empty((count, width), dtype=dtype)
     cursor = conn.execute(f"SELECT id, fingerprint {_FINGERPRINTED} ORDER BY id", (size,))
     filled = 0
-    while batch := cursor.fetchmany(10_000):
-        for image_id, blob in batch[: count - filled]:  # rows added since the count: left out
-            ids[filled] = image_id
-            rows[filled] = np.frombuffer(blob, dtype=dtype)
-            filled += 1
+    while batch := cursor.fetchmany(10_000)[: count - filled]:  # rows added since: left out
+        end = filled + len(batch)
+        ids[filled:end] = [row[0] for row in batch]
+        joined = b"".join(row[1] for row in batch)
+        rows[filled:end] = np.frombuffer(joined, dtype=dtype).reshape(len(batch), width)
+        filled = end
     return ids[:filled], rows[:filled]
 
 
