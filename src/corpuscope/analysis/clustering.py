@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.analysis.centroids import directions, group_sums
+from corpuscope.analysis.centroids import directions, dots_with, group_sums
 from corpuscope.analysis.communities import canonical
 from corpuscope.analysis.inputs import Vectors, check_count, check_seed, check_vectors
 from corpuscope.analysis.kmeans import kmeans_kernel
@@ -168,7 +168,7 @@ def _groups(
     has_outliers = bool((raw < 0).any())
     sums = group_sums(X, shifted, k)
     counts = np.bincount(shifted, minlength=k)
-    image_scores = np.einsum("ij,ij->i", X, directions(sums)[shifted]).astype(np.float32)
+    image_scores = dots_with(X, directions(sums), shifted)
     scores = np.array([group_score(sums[g], int(counts[g])) for g in range(k)])
     is_outliers = np.zeros(k, dtype=bool)
     is_outliers[k - 1] = has_outliers

@@ -130,6 +130,15 @@ def _finish(X: Vectors, labels: npt.NDArray[np.int64]) -> KMeansResult:
     rank[order] = np.arange(len(order))
     new_labels = rank[inverse].astype(np.int64)
     centers = group_means(X, new_labels, len(order))
-    diff = X - centers[new_labels]
-    inertia = float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
-    return KMeansResult(labels=new_labels, centers=centers, inertia=inertia)
+    return KMeansResult(
+        labels=new_labels, centers=centers, inertia=_inertia(X, centers, new_labels)
+    )
+
+
+def _inertia(X: Vectors, centers: Vectors, labels: npt.NDArray[np.int64]) -> float:
+    """Sum of squared distances of the rows to their centre, a block of rows at a time."""
+    total = 0.0
+    for start in range(0, len(X), _BLOCK):
+        diff = np.asarray(X[start : start + _BLOCK]) - centers[labels[start : start + _BLOCK]]
+        total += float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
+    return total
