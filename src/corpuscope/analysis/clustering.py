@@ -140,8 +140,9 @@ def clustering_from_labels(
     if stability is None:
         numbered = canonical(raw)
         if sums is not None:  # the same sums, under the new numbers
+            _, first = np.unique(raw, return_index=True)  # one row per label: no (n, d) copy
             renumbered = np.empty_like(sums)
-            renumbered[numbered] = sums[raw]
+            renumbered[numbered[first]] = sums[raw[first]]
             sums = renumbered
         raw = numbered
     groups, labels, image_scores = _groups(X, raw, stability, sums)
