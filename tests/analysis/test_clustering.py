@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,7 +9,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from corpuscope.analysis import clustering
-from corpuscope.analysis.clustering import Clustering, compute_clustering
+from corpuscope.analysis.clustering import Clustering, clustering_from_labels, compute_clustering
+from corpuscope.analysis.kmeans import kmeans_kernel
 from corpuscope.analysis.levels import Hierarchy
 from corpuscope.analysis.scores import compute_group_score
 from corpuscope.errors import InvalidInput
@@ -112,3 +115,18 @@ def test_bad_parameters(kwargs: dict[str, object]) -> None:
     X, _ = blobs(10, 2)
     with pytest.raises(InvalidInput):
         compute_clustering(X, **kwargs)  # type: ignore[arg-type]
+
+
+def test_scores_from_kmeans_sums_need_no_copy_of_the_vectors() -> None:
+    """The k-means sums are renumbered per label, never gathered per row (n x d at a million)."""
+    X, _ = blobs(20_000, 6, 64, seed=4)
+    kmeans = kmeans_kernel(X, 6, 0)
+    tracemalloc.start()
+    try:
+        result = clustering_from_labels(X, kmeans.labels, n_clusters=6, sums=kmeans.sums)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < X.nbytes
+    for group in result.groups:
+        assert group.score == pytest.approx(compute_group_score(X, group.members), abs=1e-3)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuscope.analysis import pairs
-from corpuscope.analysis.detail import DETAIL_LENGTH
+from corpuscope.analysis import duplicates, pairs
+from corpuscope.analysis.detail import DETAIL_LENGTH, compare_details
 from corpuscope.analysis.duplicates import NEIGHBOURS, compute_duplicates
 from corpuscope.analysis.fingerprint import FINGERPRINT_LENGTH, mirror_fingerprints
 from corpuscope.errors import InvalidInput
@@ -195,3 +195,61 @@ def test_bad_parameters(kwargs: dict[str, object]) -> None:
 def test_bad_fingerprints(bad: np.ndarray) -> None:
     with pytest.raises(InvalidInput):
         compute_duplicates(bad)
+
+
+def crowd_with_copies(
+    rng: np.random.Generator, n: int, copies: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` images whose vectors form 8 tight crowds (cosine ~0.9 within one) while their
+    layouts and finer pictures differ, the last ``copies`` of them copies of the first ones."""
+    layouts = rng.standard_normal((n, FINGERPRINT_LENGTH))
+    details = rng.random((n, DETAIL_LENGTH))
+    centres = rng.standard_normal((8, 64))
+    vectors = centres[np.arange(n) % 8] + rng.standard_normal((n, 64)) * 0.35
+    for X, noise in ((layouts, 0.02), (details, 0.005), (vectors, 0.02)):
+        X[n - copies :] = X[:copies] + rng.standard_normal((copies, X.shape[1])) * noise
+    return unit_rows(layouts), details.astype(np.float16), unit_rows(vectors)
+
+
+def test_a_crowd_of_look_alike_vectors_sends_few_pairs_to_the_finer_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each image's nearest by vector sit far closer than its nearest by layout (which the model
+    # finds unrelated): the union of the two lists must not make the whole crowd "stand out".
+    rng = np.random.default_rng(11)
+    n, copies = 400, 6
+    layouts, details, vectors = crowd_with_copies(rng, n, copies)
+    checked: list[int] = []
+
+    def counted(*args: np.ndarray) -> np.ndarray:
+        checked.append(len(args[1]))
+        return compare_details(*args)
+
+    monkeypatch.setattr(duplicates, "compare_details", counted)
+    found = compute_duplicates(layouts, details=details, vectors=vectors)
+    assert as_sets(found.groups) == {frozenset({i, n - copies + i}) for i in range(copies)}
+    assert sum(checked) <= 2 * copies  # the copies, not ~NEIGHBOURS pairs per image
+
+
+def test_the_finer_check_in_batches_gives_the_same_groups_and_scores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(12)
+    layouts = crowd(rng, 60, FINGERPRINT_LENGTH, 0.1)  # look-alikes: the nearest 4 checked
+    layouts[50:] = unit_rows(layouts[:10] + rng.normal(0, 0.002, (10, FINGERPRINT_LENGTH)))
+    details = rng.random((60, DETAIL_LENGTH)).astype(np.float32)
+    details[50:] = details[:10] + rng.normal(0, 0.01, (10, DETAIL_LENGTH))
+    checked: list[int] = []
+
+    def counted(*args: np.ndarray) -> np.ndarray:
+        checked.append(len(args[1]))
+        return compare_details(*args)
+
+    monkeypatch.setattr(duplicates, "compare_details", counted)
+    whole = compute_duplicates(layouts, details=details)
+    monkeypatch.setattr(duplicates, "_CHECK_BATCH", 7)
+    batched = compute_duplicates(layouts, details=details.astype(np.float16))
+    assert checked[0] > 7 and max(checked[1:]) == 7  # one call, then batches of 7 pairs
+    assert as_sets(batched.groups) == as_sets(whole.groups)
+    assert as_sets(whole.groups) == {frozenset({i, 50 + i}) for i in range(10)}
+    assert np.allclose(batched.scores, whole.scores, atol=2e-3)  # float16 pictures

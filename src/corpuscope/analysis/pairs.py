@@ -29,6 +29,8 @@ _PROBES = 3
 _HOMES = 2
 _CELL_DIM = 64
 _BLOCK_ELEMENTS = 1 << 24
+#: Rows whose candidates from the cells' routes are merged at once.
+_ROUTE_ROWS = 65_536
 
 Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]
 #: ``(n, k)`` neighbour rows (-1: none), their similarities, and whether each was found mirrored.
@@ -242,7 +244,30 @@ def _best_of_routes(
     k: int,
 ) -> Nearest:
     """The ``k`` best distinct candidates of each row, each with the larger of its straight
-    and turned similarity (the route that did not find it is computed for the ``k`` kept)."""
+    and turned similarity (the route that did not find it is computed for the ``k`` kept), in
+    blocks of rows: the sorts' temporaries stay small (a few GB for a million rows at once)."""
+    n = len(cand)
+    idx = np.empty((n, k), dtype=np.int64)
+    top = np.empty((n, k), dtype=np.float32)
+    turned = np.empty((n, k), dtype=bool)
+    for start in range(0, n, _ROUTE_ROWS):
+        part = slice(start, start + _ROUTE_ROWS)
+        rows = np.arange(start, min(start + _ROUTE_ROWS, n))
+        idx[part], top[part], turned[part] = _best_in_block(
+            X, mirrored, rows, (cand[part], sims[part], flips[part]), k
+        )
+    return idx, top, turned
+
+
+def _best_in_block(
+    X: Vectors,
+    mirrored: Vectors,
+    rows: npt.NDArray[np.int64],
+    found_by_routes: Nearest,
+    k: int,
+) -> Nearest:
+    """``_best_of_routes`` for the query ``rows`` (their candidates, similarities, flips)."""
+    cand, sims, flips = found_by_routes
     sims = np.where(cand >= 0, sims, -np.inf).astype(np.float32)
     by_cand = np.argsort(cand, axis=1, kind="stable")
     ranked = np.take_along_axis(cand, by_cand, axis=1)
@@ -262,7 +287,7 @@ def _best_of_routes(
     turned = np.take_along_axis(flips, best, axis=1)
     found = np.isfinite(top) & (idx >= 0)
     if mirrored is not X:
-        straight, mirror = neighbour_dots((X, mirrored), X, np.where(found, idx, -1))
+        straight, mirror = neighbour_dots((X[rows], mirrored[rows]), X, np.where(found, idx, -1))
         top = np.where(found, np.maximum(straight, mirror), top)
         turned = mirror > straight
     out_sims: npt.NDArray[np.float32] = np.where(found, top, -1.0).astype(np.float32)

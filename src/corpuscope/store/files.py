@@ -14,6 +14,10 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from corpuscope.filenames import format_name, name_bytes, name_text
 from corpuscope.ingest.records import FileRecord, ImageRecord
@@ -233,14 +237,31 @@ def load_image_files(conn: sqlite3.Connection) -> dict[int, list[str]]:
     return found
 
 
-def load_fingerprints(conn: sqlite3.Connection) -> tuple[list[int], list[bytes]]:
-    """(image ids, fingerprint bytes) of the images that have an ok file, by id."""
-    rows = conn.execute(
-        """SELECT id, fingerprint FROM images WHERE fingerprint IS NOT NULL
-           AND EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id AND status = 'ok')
-           ORDER BY id"""
-    ).fetchall()
-    return [row[0] for row in rows], [row[1] for row in rows]
+_FINGERPRINTED = """FROM images WHERE length(fingerprint) = ?
+    AND EXISTS (SELECT 1 FROM files WHERE files.image_id = images.id AND status = 'ok')"""
+
+
+def load_fingerprints(
+    conn: sqlite3.Connection, *, width: int, dtype: npt.DTypeLike
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """``(ids (n,), rows (n, width))`` of the images that have an ok file and a fingerprint of
+    ``width`` values of ``dtype`` (others, stored by an older version, are left out), by id.
+
+    The rows go straight into one preallocated array (4.9 GB at a million images with their
+    finer pictures), not a list of every row's bytes and then a joined copy of them."""
+    size = width * np.dtype(dtype).itemsize
+    count = conn.execute(f"SELECT COUNT(*) {_FINGERPRINTED}", (size,)).fetchone()[0]
+    ids = np.empty(count, dtype=np.int64)
+    rows = np.empty((count, width), dtype=dtype)
+    cursor = conn.execute(f"SELECT id, fingerprint {_FINGERPRINTED} ORDER BY id", (size,))
+    filled = 0
+    while batch := cursor.fetchmany(10_000)[: count - filled]:  # rows added since: left out
+        end = filled + len(batch)
+        ids[filled:end] = [row[0] for row in batch]
+        joined = b"".join(row[1] for row in batch)
+        rows[filled:end] = np.frombuffer(joined, dtype=dtype).reshape(len(batch), width)
+        filled = end
+    return ids[:filled], rows[:filled]
 
 
 def images_missing_fingerprint(conn: sqlite3.Connection) -> list[tuple[int, str]]:
