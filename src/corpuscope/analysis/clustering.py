@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.analysis.centroids import directions, group_sums
+from corpuscope.analysis.centroids import directions, dots_with, group_sums
 from corpuscope.analysis.communities import canonical
 from corpuscope.analysis.inputs import Vectors, check_count, check_seed, check_vectors
 from corpuscope.analysis.kmeans import kmeans_kernel
@@ -101,6 +101,7 @@ def clustering_kernel(
     """Trusting kernel of ``compute_clustering``."""
     hierarchy = None
     index = 0
+    sums = None
     if n_clusters == AUTOMATIC:
         hierarchy = hierarchy_kernel(X, seed=seed, min_size=min_size, stage=stage)
         index = min(max(hierarchy.chosen + level, 0), len(hierarchy.levels) - 1)
@@ -108,13 +109,16 @@ def clustering_kernel(
     else:
         if stage is not None:
             stage("graph")
-        raw = kmeans_kernel(X, min(n_clusters, len(X)), seed).labels
+        kmeans = kmeans_kernel(X, min(n_clusters, len(X)), seed)
+        raw, sums = kmeans.labels, kmeans.sums
     if stage is not None:
         stage("scores")
     stability = None
     if stability_runs:
         stability = _stability(X, raw, n_clusters, seed, stability_runs, min_size)
-    result = clustering_from_labels(X, raw, n_clusters=n_clusters, seed=seed, stability=stability)
+    result = clustering_from_labels(
+        X, raw, n_clusters=n_clusters, seed=seed, stability=stability, sums=sums
+    )
     if hierarchy is None:
         return result
     return replace(result, hierarchy=hierarchy, level=index)
@@ -127,12 +131,20 @@ def clustering_from_labels(
     n_clusters: int = AUTOMATIC,
     seed: int = 0,
     stability: npt.NDArray[np.float64] | None = None,
+    sums: npt.NDArray[np.float64] | None = None,
 ) -> Clustering:
     """Groups with scores for given labels ``raw (n,)`` (any whole numbers, -1 for outliers;
-    with ``stability``, numbered ``0..k-1``)."""
+    with ``stability``, numbered ``0..k-1``). ``sums (k, d)``, when the caller has them: the
+    sum of the rows of each label of ``raw``, numbered ``0..k-1`` without outliers (saves a
+    pass over ``X``)."""
     if stability is None:
-        raw = canonical(raw)
-    groups, labels, image_scores = _groups(X, raw, stability)
+        numbered = canonical(raw)
+        if sums is not None:  # the same sums, under the new numbers
+            renumbered = np.empty_like(sums)
+            renumbered[numbered] = sums[raw]
+            sums = renumbered
+        raw = numbered
+    groups, labels, image_scores = _groups(X, raw, stability, sums)
     algorithm = "leiden" if n_clusters == AUTOMATIC else "kmeans"
     return Clustering(groups, labels, image_scores, algorithm, n_clusters, seed)
 
@@ -160,15 +172,19 @@ def _stability(
 
 
 def _groups(
-    X: Vectors, raw: npt.NDArray[np.int64], stability: npt.NDArray[np.float64] | None
+    X: Vectors,
+    raw: npt.NDArray[np.int64],
+    stability: npt.NDArray[np.float64] | None,
+    sums: npt.NDArray[np.float64] | None,
 ) -> tuple[tuple[Group, ...], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """Groups sorted by score (outliers last), final labels and image scores."""
     shifted = np.where(raw < 0, raw.max() + 1, raw)
     k = int(shifted.max()) + 1
     has_outliers = bool((raw < 0).any())
-    sums = group_sums(X, shifted, k)
+    if sums is None:
+        sums = group_sums(X, shifted, k)
     counts = np.bincount(shifted, minlength=k)
-    image_scores = np.einsum("ij,ij->i", X, directions(sums)[shifted]).astype(np.float32)
+    image_scores = dots_with(X, directions(sums), shifted)
     scores = np.array([group_score(sums[g], int(counts[g])) for g in range(k)])
     is_outliers = np.zeros(k, dtype=bool)
     is_outliers[k - 1] = has_outliers

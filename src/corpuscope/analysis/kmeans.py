@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.cluster import kmeans_plusplus
 
-from corpuscope.analysis.centroids import group_means, group_sums
+from corpuscope.analysis.centroids import group_sums
 from corpuscope.analysis.inputs import Vectors, check_count, check_seed, check_vectors
 from corpuscope.analysis.threads import single_threaded
 
@@ -34,6 +34,7 @@ class KMeansResult:
     labels: npt.NDArray[np.int64]
     centers: npt.NDArray[np.float32]
     inertia: float
+    sums: npt.NDArray[np.float64]  # (k, d) float64 sum of each cluster's rows
 
 
 def compute_kmeans(
@@ -129,7 +130,17 @@ def _finish(X: Vectors, labels: npt.NDArray[np.int64]) -> KMeansResult:
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     new_labels = rank[inverse].astype(np.int64)
-    centers = group_means(X, new_labels, len(order))
-    diff = X - centers[new_labels]
-    inertia = float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
-    return KMeansResult(labels=new_labels, centers=centers, inertia=inertia)
+    sums = group_sums(X, new_labels, len(order))
+    counts = np.bincount(new_labels, minlength=len(order))
+    centers = (sums / counts[:, None]).astype(np.float32)
+    inertia = _inertia(X, centers, new_labels)
+    return KMeansResult(labels=new_labels, centers=centers, inertia=inertia, sums=sums)
+
+
+def _inertia(X: Vectors, centers: Vectors, labels: npt.NDArray[np.int64]) -> float:
+    """Sum of squared distances of the rows to their centre, a block of rows at a time."""
+    total = 0.0
+    for start in range(0, len(X), _BLOCK):
+        diff = np.asarray(X[start : start + _BLOCK]) - centers[labels[start : start + _BLOCK]]
+        total += float(np.einsum("ij,ij->", diff, diff, dtype=np.float64))
+    return total

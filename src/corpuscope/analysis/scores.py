@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from corpuscope.analysis.centroids import directions, group_sums
+from corpuscope.analysis.centroids import directions, dots_with, group_sums
 from corpuscope.analysis.inputs import Vectors, check_indices, check_vectors
 from corpuscope.errors import InvalidInput
 
@@ -58,5 +58,4 @@ def image_scores(X: Vectors, labels: npt.NDArray[np.int64]) -> npt.NDArray[np.fl
     """Trusting kernel of ``compute_image_scores``: ``labels`` in ``0..k-1``."""
     k = int(labels.max()) + 1 if len(labels) else 0
     centres = directions(group_sums(X, labels, k))
-    out: npt.NDArray[np.float32] = np.einsum("ij,ij->i", X, centres[labels]).astype(np.float32)
-    return out
+    return dots_with(X, centres, labels)

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -232,4 +232,12 @@ def record_run(
     )
     with project.write() as conn:
         run_id = runstore.save_run(conn, run)
-    return load_run(project, run_id)
+    view = load_run(project, run_id, members=False)
+    # The members just written, without reading a million rows back (groups are in rank order).
+    return RunView(
+        view.run,
+        tuple(
+            replace(shown, members=tuple(zip(new.members, new.member_scores, strict=True)))
+            for shown, new in zip(view.groups, groups, strict=True)
+        ),
+    )

