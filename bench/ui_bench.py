@@ -134,11 +134,13 @@ def serve(root: Path, home: Path) -> tuple[str, object, threading.Thread]:
     import uvicorn
 
     from corpuscope.web import Settings, create_app
+    from corpuscope.web.app import prepare
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     app = create_app(Settings(projects=(root,), home=home, port=port, token=None))
+    prepare(app)  # as `corpuscope serve` does before it prints its address
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -119,3 +119,46 @@ def test_a_damaged_cache_is_made_again(project, images, damage) -> None:
     ids, cached = vecstore.load_vectors(project.read(), vs, project.cache_dir)
     np.testing.assert_array_equal(cached, X)  # and the cache was written again, whole
     assert not [p for p in project.cache_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def _reads_of(conn, table: str) -> list[str]:
+    """Start recording the statements' reads of ``table`` (SQLite's authorizer)."""
+    import sqlite3
+
+    reads: list[str] = []
+
+    def authorize(action, name, *_):
+        if action == sqlite3.SQLITE_READ and name == table:
+            reads.append(name)
+        return sqlite3.SQLITE_OK
+
+    conn.set_authorizer(authorize)
+    return reads
+
+
+def test_vectors_are_counted_from_the_load_cache_of_the_current_revision(project, images) -> None:
+    """Counting in the table reads every vector (seconds at a million): the project's status
+    counts from the cache when it holds the current revision, else from the table."""
+    vs = _set(project)
+    with project.write() as conn:
+        vecstore.save_vectors(conn, vs, np.array([1, 2, 3], dtype=np.int64), _unit(3))
+    conn = project.read()
+    assert vecstore.count_vectors(conn, vs, cache_dir=project.cache_dir) == 3  # no cache yet
+    vecstore.load_vectors(conn, vs, project.cache_dir)
+    reads = _reads_of(conn, "vectors")
+    try:
+        [(found, count)] = vecstore.list_vector_sets(conn, cache_dir=project.cache_dir)
+        assert (found.id, count) == (vs.id, 3)
+        assert reads == []
+        with project.write() as writer:  # a new revision: the cache no longer says it
+            vecstore.save_vectors(writer, vs, np.array([4], dtype=np.int64), _unit(1, seed=2))
+        assert vecstore.count_vectors(conn, vs, cache_dir=project.cache_dir) == 4
+        assert reads
+    finally:
+        conn.set_authorizer(None)
+    vecstore.load_vectors(conn, vs, project.cache_dir)
+    [ids_file] = project.cache_dir.glob("vectors-*.ids.npy")
+    ids_file.write_bytes(b"")  # damaged: counted in the table
+    assert vecstore.count_vectors(conn, vs, cache_dir=project.cache_dir) == 4
+    assert vecstore.find_vector_set_by_id(conn, vs.id).revision == 2
+    assert vecstore.find_vector_set_by_id(conn, vs.id + 1) is None

@@ -1580,8 +1580,11 @@ export interface components {
         };
         /** ImagePageOut */
         ImagePageOut: {
-            /** Total */
-            total: number;
+            /**
+             * Total
+             * @description The matching images; null when not asked for.
+             */
+            total: number | null;
             /** Offset */
             offset: number;
             /** Limit */
@@ -1608,6 +1611,12 @@ export interface components {
              * @description Values to include on each image.
              */
             properties?: (number | string)[];
+            /**
+             * Total
+             * @description Count the matching images (false: the answer's total is null; counting reads every match, so the pages after the first need not ask for it).
+             * @default true
+             */
+            total?: boolean;
         };
         /**
          * JournalEntryOut

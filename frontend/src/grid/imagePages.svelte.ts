@@ -11,7 +11,8 @@ export class ImagePages {
   constructor(api: ProjectApi, properties: () => number[] = () => []) {
     this.cache = new PageCache(
       async (source, offset, limit) => {
-        const page = await api.queryImages({ filter: source.filter, sort: source.sort, offset, limit, properties: properties() });
+        // the sections know their counts: a page need not count the matches again
+        const page = await api.queryImages({ filter: source.filter, sort: source.sort, offset, limit, properties: properties(), total: false });
         return page.items;
       },
       () => this.version++,

@@ -87,4 +87,15 @@ describe("PageCache", () => {
     cache.clear();
     expect(cache.get(source, 0)).toBeUndefined();
   });
+  it("keeps a page fetched elsewhere and does not ask for it again", async () => {
+    const fetch = fakeFetch();
+    const changed = vi.fn();
+    const cache = new PageCache(fetch, changed, { pageSize: 10 });
+    cache.put(source, 0, Array.from({ length: 10 }, (_, i) => image(i + 1)));
+    expect(changed).toHaveBeenCalledTimes(1);
+    await cache.request(source, 0, 10);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(cache.get(source, 9)?.id).toBe(10);
+    expect(cache.get(other, 0)).toBeUndefined();
+  });
 });

@@ -47,6 +47,16 @@ export class PageCache {
     return items?.[index - page * this.pageSize];
   }
 
+  /**
+   * Keep page ``page`` of ``source``, fetched by someone else (the view's first request brings
+   * the first page with its total, so the grid does not ask for it a second time).
+   */
+  put(source: Source, page: number, items: ImageOut[]): void {
+    this.pages.set(this.pageKey(source, page), { items, promise: null });
+    this.evict();
+    this.onChange();
+  }
+
   /** Make sure images ``[start, end)`` of ``source`` are loaded or on their way. */
   request(source: Source, start: number, end: number): Promise<void> {
     const first = Math.floor(start / this.pageSize);

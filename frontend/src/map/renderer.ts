@@ -129,6 +129,14 @@ export class MapRenderer {
     this.setFlags(new Uint8Array(this.count));
   }
 
+  /** The points in the order of the map's grid index (``GridIndex.order``): ``render`` draws
+   *  the cells in view as runs of it, so zooming in uploads nothing. */
+  setOrder(order: Uint32Array): void {
+    this.gl.bindVertexArray(this.pointVao);
+    this.gl.bufferData(this.gl.ELEMENT_ARRAY_BUFFER, order, this.gl.STATIC_DRAW);
+    this.gl.bindVertexArray(null);
+  }
+
   /** ``rgba (4n)`` colours, 0..255. */
   setColors(rgba: Uint8Array): void {
     this.gl.bindBuffer(this.gl.ARRAY_BUFFER, this.color);
@@ -163,11 +171,20 @@ export class MapRenderer {
 
   /**
    * Draw everything for ``camera`` on a canvas of ``view`` CSS pixels. ``inRect`` gives the
-   * indices of the points inside a world rectangle (null when most are: all are drawn).
+   * points around a world rectangle as runs ``[start, count, ...]`` of the order given to
+   * ``setOrder`` (null when most points are there: all are drawn). ``resolution`` below 1
+   * draws fewer pixels (the same points, blurred by the stretch) while the map moves.
    */
-  render(camera: Camera, view: Viewport, pointSize: number, thumbSize: number, inRect: (rect: Bounds) => Uint32Array | null): void {
+  render(
+    camera: Camera,
+    view: Viewport,
+    pointSize: number,
+    thumbSize: number,
+    inRect: (rect: Bounds) => Uint32Array | null,
+    resolution = 1,
+  ): void {
     const gl = this.gl;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = (window.devicePixelRatio || 1) * resolution;
     const width = Math.round(view.width * dpr);
     const height = Math.round(view.height * dpr);
     if (this.canvas.width !== width || this.canvas.height !== height) {
@@ -191,10 +208,9 @@ export class MapRenderer {
     gl.uniform1f(gl.getUniformLocation(this.points, "u_size"), pointSize);
     gl.uniform1f(gl.getUniformLocation(this.points, "u_dpr"), dpr);
     gl.bindVertexArray(this.pointVao);
-    const subset = inRect(visibleBounds(camera, view));
-    if (subset) {
-      gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, subset, gl.DYNAMIC_DRAW);
-      gl.drawElements(gl.POINTS, subset.length, gl.UNSIGNED_INT, 0);
+    const runs = inRect(visibleBounds(camera, view));
+    if (runs) {
+      for (let k = 0; k < runs.length; k += 2) gl.drawElements(gl.POINTS, runs[k + 1]!, gl.UNSIGNED_INT, 4 * runs[k]!);
     } else {
       gl.drawArrays(gl.POINTS, 0, this.count);
     }

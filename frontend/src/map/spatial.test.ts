@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { boundsOf } from "./camera";
-import { buildIndex, insidePolygon, nearest, queryBox, queryPolygon } from "./spatial";
+import { buildIndex, cellRuns, insidePolygon, nearest, queryBox, queryPolygon } from "./spatial";
 
 function randomPoints(n: number, seed = 1): Float32Array {
   let state = seed;
@@ -33,6 +33,39 @@ describe("queryBox", () => {
     const result = queryBox(index, xy, { minX: -5, minY: -5, maxX: 5, maxY: 5 }, 10);
     expect(result.points.length).toBe(10);
     expect(result.more).toBe(true);
+  });
+});
+
+describe("cellRuns", () => {
+  const inside = (box: { minX: number; minY: number; maxX: number; maxY: number }, i: number) =>
+    xy[2 * i]! >= box.minX && xy[2 * i]! <= box.maxX && xy[2 * i + 1]! >= box.minY && xy[2 * i + 1]! <= box.maxY;
+  const expand = (runs: Uint32Array) => {
+    const points: number[] = [];
+    for (let k = 0; k < runs.length; k += 2) for (let s = runs[k]!; s < runs[k]! + runs[k + 1]!; s++) points.push(index.order[s]!);
+    return points;
+  };
+  it("holds the points of the box in queryBox's order, and only those of the cells around it", () => {
+    for (const box of [
+      { minX: -1.3, minY: 0.2, maxX: 2.1, maxY: 3.7 },
+      { minX: -9, minY: -9, maxX: 9, maxY: 9 },
+      { minX: 4.99, minY: -5, maxX: 6, maxY: -4.9 },
+    ]) {
+      const { runs, count } = cellRuns(index, box);
+      const points = expand(runs);
+      expect(points.length).toBe(count);
+      expect(new Set(points).size).toBe(count);
+      expect(points.filter((i) => inside(box, i))).toEqual(queryBox(index, xy, box).points);
+      const cellWidth = 10 / index.columns + 1e-3;
+      const near = { minX: box.minX - cellWidth, minY: box.minY - cellWidth, maxX: box.maxX + cellWidth, maxY: box.maxY + cellWidth };
+      expect(points.every((i) => inside(near, i))).toBe(true);
+    }
+  });
+  it("needs one run per row of cells at most, whatever the number of points", () => {
+    const box = { minX: -2, minY: -2, maxX: 2, maxY: 2 };
+    const big = randomPoints(200_000, 7);
+    const bigIndex = buildIndex(big, boundsOf(big));
+    expect(cellRuns(bigIndex, box).runs.length / 2).toBeLessThanOrEqual(bigIndex.rows);
+    expect(cellRuns(index, { minX: 6, minY: 6, maxX: 7, maxY: 7 }).count).toBe(0);
   });
 });
 

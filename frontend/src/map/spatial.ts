@@ -70,6 +70,29 @@ export function queryBox(index: GridIndex, xy: Float32Array, box: Bounds, limit 
   return { points, more: false };
 }
 
+/**
+ * The points of the cells that meet ``box``, as runs ``[start, count, start, count, ...]`` of
+ * slots in ``index.order``: one run per row of cells (a row's cells are contiguous there), in
+ * the order queryBox visits them. Whole cells, so a few points just outside ``box`` come too;
+ * found without looking at a single point (the map draws them straight from ``order``).
+ */
+export function cellRuns(index: GridIndex, box: Bounds): { runs: Uint32Array; count: number } {
+  const [c0, c1, r0, r1] = cellRange(index, box);
+  if (c0 > c1 || r0 > r1) return { runs: new Uint32Array(0), count: 0 };
+  const runs = new Uint32Array(2 * (r1 - r0 + 1));
+  let used = 0;
+  let count = 0;
+  for (let r = r0; r <= r1; r++) {
+    const start = index.starts[r * index.columns + c0]!;
+    const end = index.starts[r * index.columns + c1 + 1]!;
+    if (end === start) continue;
+    runs[used++] = start;
+    runs[used++] = end - start;
+    count += end - start;
+  }
+  return { runs: runs.subarray(0, used), count };
+}
+
 /** The point nearest (x, y) within ``radius`` world units, or -1. */
 export function nearest(index: GridIndex, xy: Float32Array, x: number, y: number, radius: number): number {
   const box = { minX: x - radius, minY: y - radius, maxX: x + radius, maxY: y + radius };

@@ -73,6 +73,7 @@ def serve(
     import uvicorn
 
     from corpuscope.web import create_app
+    from corpuscope.web.app import prepare
 
     if no_token and token is not None:
         raise InvalidInput("Give either an access token or --no-token, not both.")
@@ -84,6 +85,7 @@ def serve(
     settings = Settings(projects=projects, host=host, port=port, token=chosen).checked()
     application = create_app(settings)
     _check_port(host, port)
+    prepare(application)
     shown = "localhost" if host in LOCAL_HOSTS else host
     url = f"http://{shown}:{port}/" + (f"?token={quote(chosen)}" if chosen else "")
     if chosen is None:

@@ -26,7 +26,7 @@ from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project
 from corpuscope.store.runs import GroupRecord, RunLevels, RunRecord
-from corpuscope.store.vectors import list_vector_sets
+from corpuscope.store.vectors import find_vector_set_by_id
 
 FINER = -1
 COARSER = 1
@@ -68,10 +68,8 @@ def _vectors(
     project: Project, run: RunRecord, image_ids: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float32]:
     """Vectors of ``image_ids`` (sorted) in the run's vector set."""
-    model = next(
-        (vs.model for vs, _ in list_vector_sets(project.read()) if vs.id == run.vector_set_id),
-        None,
-    )
+    found = find_vector_set_by_id(project.read(), run.vector_set_id)
+    model = None if found is None else found.model
     _, X, _ = load_project_vectors(project, model, image_ids=image_ids.tolist())
     return X
 
@@ -130,9 +128,7 @@ def _split_group(
             continue
         X = _vectors(project, run, members)
         result = clustering_from_labels(X, parts)
-        vector_set = next(
-            (vs for vs, _ in list_vector_sets(project.read()) if vs.id == run.vector_set_id), None
-        )
+        vector_set = find_vector_set_by_id(project.read(), run.vector_set_id)
         data = RunInput(
             members,
             X,

@@ -58,7 +58,7 @@ def describe_choice(project: Project) -> ModelChoice:
     found = vecstore.find_vector_set(conn, model)
     count = 0
     if found is not None:
-        count = next((n for vs, n in vecstore.list_vector_sets(conn) if vs.id == found.id), 0)
+        count = vecstore.count_vectors(conn, found, cache_dir=project.cache_dir)
     return ModelChoice(model, vecstore.load_chosen_model(conn) is not None, count)
 
 

@@ -18,7 +18,7 @@ from corpuscope.services.models import get_embedder
 from corpuscope.services.runs import load_run
 from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store.db import Project
-from corpuscope.store.vectors import list_vector_sets
+from corpuscope.store.vectors import find_vector_set_by_id
 
 MAX_VOCABULARY = 2000
 PROMPT = "a photo of {}"
@@ -40,8 +40,7 @@ def suggest_names(
     if not 1 <= top <= 20:
         raise InvalidInput("Ask for 1 to 20 suggestions per cluster.")
     view = load_run(project, run_id)
-    sets = {vector_set.id: vector_set for vector_set, _ in list_vector_sets(project.read())}
-    vector_set = sets.get(view.run.vector_set_id or -1)
+    vector_set = find_vector_set_by_id(project.read(), view.run.vector_set_id)
     if vector_set is None or not _reads_text(vector_set.model):
         model = vector_set.model if vector_set else "this run's model"
         raise InvalidInput(

@@ -94,7 +94,7 @@ def describe_project(project: Project, *, limit: int | None = None) -> ProjectOv
         folders=list_folder_infos(project),
         vector_sets=[
             VectorSetCount(found.model, found.version, found.dim, count)
-            for found, count in list_vector_sets(project.read())
+            for found, count in list_vector_sets(project.read(), cache_dir=project.cache_dir)
         ],
         model=project_model(project),
     )

@@ -254,14 +254,15 @@ def move_to_group(project: Project, group_id: int, image_ids: Sequence[int]) -> 
     """Put images into a cluster (accepting recommendations): they leave the run's other groups
     and the runs nested under those, and score by their similarity to the cluster's centre."""
     from corpuscope.services.vectors import load_project_vectors
-    from corpuscope.store.vectors import list_vector_sets
+    from corpuscope.store.vectors import find_vector_set_by_id
 
     conn = project.read()
     group = runstore.load_group(conn, group_id)
     run = runstore.load_run(conn, group.run_id)
     if not image_ids:
         raise InvalidInput("No images were given to add to the cluster.", code="images.none_given")
-    model = next((vs.model for vs, _ in list_vector_sets(conn) if vs.id == run.vector_set_id), None)
+    vector_set = find_vector_set_by_id(conn, run.vector_set_id)
+    model = None if vector_set is None else vector_set.model
     members = [image_id for image_id, _ in runstore.load_members(conn, group.id)]
     _, X_members, _ = load_project_vectors(project, model, image_ids=members)
     ids, X_new, _ = load_project_vectors(project, model, image_ids=image_ids)

@@ -37,6 +37,7 @@ def query_images(body: ImageQueryIn, project: ProjectDep) -> ImagePageOut:
         offset=body.offset,
         limit=body.limit,
         properties=body.properties,
+        count=body.total,
     )
     return page_out(page)
 

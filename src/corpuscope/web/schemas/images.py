@@ -70,6 +70,11 @@ class ImageQueryIn(Strict):
     properties: list[Ref] = Field(
         default_factory=list, max_length=100, description="Values to include on each image."
     )
+    total: bool = Field(
+        default=True,
+        description="Count the matching images (false: the answer's total is null; counting "
+        "reads every match, so the pages after the first need not ask for it).",
+    )
 
 
 class IdQueryIn(Strict):
@@ -100,7 +105,7 @@ class ImageOut(BaseModel):
 
 
 class ImagePageOut(BaseModel):
-    total: int
+    total: int | None = Field(description="The matching images; null when not asked for.")
     offset: int
     limit: int
     items: list[ImageOut]
