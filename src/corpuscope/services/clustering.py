@@ -26,7 +26,7 @@ from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.runs import GroupRecord, NewGroup, NewRun, RunLevels, RunRecord
-from corpuscope.store.vectors import VectorSet
+from corpuscope.store.vectors import VectorSet, find_vector_set_by_id
 
 #: Largest k accepted: beyond this, groups are too small to look at.
 MAX_CLUSTERS = 1000
@@ -99,12 +99,9 @@ def check_cluster_count(k: int) -> None:
 
 
 def _model_of(project: Project, vector_set_id: int) -> str | None:
-    from corpuscope.store.vectors import list_vector_sets
-
-    for vector_set, _ in list_vector_sets(project.read()):
-        if vector_set.id == vector_set_id:
-            return vector_set.model
-    return None
+    """The model of a set, looked up by id (counting every set's vectors reads them all)."""
+    found = find_vector_set_by_id(project.read(), vector_set_id)
+    return None if found is None else found.model
 
 
 def run_clustering(
