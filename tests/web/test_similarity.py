@@ -5,14 +5,16 @@ The ``vectors`` fixture gives a/0-2 vectors near one direction and b/3-5 near an
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from tests.embed.conftest import save_tiny_clip
-from tests.web.conftest import Corpus, error, ok, wait_tasks
+from tests.web.conftest import Corpus, error, make_client, ok, wait_tasks
 
+from corpuscope.analysis import vector_index
 from corpuscope.services.projects import open_project
 from corpuscope.services.similarity import search_text
 
@@ -151,3 +153,20 @@ def test_the_map_is_computed_by_a_task_then_served(corpus: Corpus, vectors: list
     assert sorted(subset["ids"]) == sorted(vectors[:3])
     error(corpus.post("/map/subset", {"image_ids": [vectors[0]]}), 422)
     assert "999999" in error(corpus.post("/map/subset", {"image_ids": [vectors[0], 999_999]}), 404)
+
+
+def _warmed(tmp_path: Path, root: Path) -> list[Path]:
+    """Open ``root`` in a new server, wait for its warm-up, return the search index files."""
+    with make_client(tmp_path / "again", projects=[root]):
+        for thread in threading.enumerate():
+            if thread.name == "warm-vectors":
+                thread.join(timeout=60)
+        return sorted((root / "cache").glob("index-*.faiss"))
+
+
+def test_the_server_loads_a_large_projects_index_before_the_first_search(
+    corpus: Corpus, vectors: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _warmed(tmp_path, corpus.root) == []  # 6 vectors: searched exactly, nothing to load
+    monkeypatch.setattr(vector_index, "EXACT_LIMIT", 1)  # as if it held 50,000 or more
+    assert len(_warmed(tmp_path, corpus.root)) == 1  # built without any search being asked

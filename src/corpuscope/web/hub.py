@@ -6,7 +6,11 @@ after a restart: a recent project that is not open yet is opened on first use.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +19,22 @@ from corpuscope.errors import InvalidInput, NotFound, ProjectError
 from corpuscope.services.projects import Project, create_project, is_project, open_project
 from corpuscope.services.task_kinds import KINDS
 from corpuscope.services.tasks import TaskRunner
+from corpuscope.services.vectors import warm_vectors
 from corpuscope.web.recent import RecentProjects
+
+logger = logging.getLogger(__name__)
+
+
+def _warm(project: Project) -> None:
+    """Load a project's vectors and search index at low priority, so that the first search of
+    a large project does not read them from disk; a failure only loses the head start."""
+    if sys.platform == "linux":  # there, a thread has its own nice value
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    try:
+        warm_vectors(project)
+    except Exception:  # the first search loads them again, and reports what goes wrong
+        logger.debug("warming the vectors of %s failed", project.root, exc_info=True)
 
 
 def project_id(root: Path) -> str:
@@ -82,6 +101,9 @@ class ProjectHub:
                 self._open[key] = found
                 if self.run_tasks:
                     runner.start()
+                    threading.Thread(
+                        target=_warm, args=(project,), name="warm-vectors", daemon=True
+                    ).start()
         self.recent.remember(root)
         return found
 
