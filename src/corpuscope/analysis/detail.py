@@ -15,11 +15,11 @@ chances for a pair that stays below 0.95, each counted only when it reaches 0.98
 do: the correlation with the worst-matching band of a quarter of the rows left out, on the
 untrimmed pictures (a caption or a sticker covers a band of a copy, changes nothing else, and
 can change the trim), and the same for the two centres unmoved in the other orientation than
-the one asked (the layout proposes it, and picks the wrong one when the two trims differ). 1 =
-the same picture at that scale; a
-resized, re-encoded or lightly cropped copy stays above 0.95; two different handwritten digits of one class reach
-0.9 as often as not, which is why the decision (``duplicates``) compares a pair with the images
-around it rather than with a fixed bar.
+the one asked (the layout proposes it, and picks the wrong one when the two trims differ).
+1 = the same picture at that scale; a resized, re-encoded or lightly cropped copy stays above
+0.95; two different handwritten digits of one class reach 0.9 as often as not, which is why
+the decision (``duplicates``) compares a pair with the images around it rather than with a
+fixed bar.
 """
 
 from __future__ import annotations
@@ -146,9 +146,7 @@ def _straight(
     flat ``a``: whether they match)."""
     if a_flat:  # nothing to align
         return (1.0 if float(np.abs(a - b).mean()) < 0.02 else 0.0), (_MARGIN, _MARGIN)
-    scores = cv2.matchTemplate(np.ascontiguousarray(b), _centre(a), cv2.TM_CCOEFF_NORMED)
-    _, best, _, (column, row) = cv2.minMaxLoc(scores)
-    return float(best), (row, column)
+    return _best_match(np.ascontiguousarray(b), _centre(a))
 
 
 def _unhidden(
@@ -201,4 +199,13 @@ def _centre(picture: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 def _match(target: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]) -> float:
-    return float(cv2.matchTemplate(target, centre, cv2.TM_CCOEFF_NORMED).max())
+    return _best_match(target, centre)[0]
+
+
+def _best_match(
+    target: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]
+) -> tuple[float, tuple[int, int]]:
+    """Best normalised correlation of ``centre`` slid over ``target``, and where (row, column)."""
+    scores = cv2.matchTemplate(target, centre, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (column, row) = cv2.minMaxLoc(scores)
+    return float(best), (row, column)
