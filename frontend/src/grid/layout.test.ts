@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildLayout, columnsFor, rowAt, rowOfImage, sliceRange, visibleRange } from "./layout";
+import { buildLayout, columnsFor, rowAt, rowOfImage, sliceRange, visibleRange, windowRange, windowRows } from "./layout";
 import type { Section } from "./sections";
 
 const metrics = { width: 500, cell: 90, gap: 10, header: 40, headers: true };
@@ -68,6 +68,43 @@ describe("rowAt and visibleRange", () => {
       for (let i = 0; i < big.rows.length; i++) if (big.offsets[i]! <= y) expected = i;
       expect(rowAt(big.offsets, y)).toBe(expected);
     }
+  });
+});
+
+describe("windowRange", () => {
+  const grid = { width: 1384, cell: 128, gap: 6, header: 40, headers: true };
+
+  it("covers the rows in view and the overscan wherever the grid is scrolled, headers included", () => {
+    const layout = buildLayout([section("a", 10_000), section("b", 37), section("c", 5_000)], () => true, grid);
+    const count = windowRows(900, 40, 4);
+    const total = layout.offsets[layout.rows.length]!;
+    for (let top = 0; top <= total - 900; top += 97) {
+      const [first, last] = windowRange(layout, top, count, 4);
+      const [needFirst, needLast] = visibleRange(layout, top, 900, 4);
+      expect(first).toBeLessThanOrEqual(needFirst);
+      expect(last).toBeGreaterThanOrEqual(needLast);
+      expect(last - first).toBe(count); // one length all the way, the last screen too
+    }
+  });
+
+  it("hands the slots of the rows leaving the window to the rows entering it (elements reused)", () => {
+    const layout = buildLayout([section("a", 100_000)], () => true, { ...grid, headers: false });
+    const count = windowRows(900, 134, 4);
+    const slots = (top: number) => {
+      const [first, last] = windowRange(layout, top, count, 4);
+      return new Map(Array.from({ length: last - first }, (_, i) => [(first + i) % count, first + i]));
+    };
+    const before = slots(50_000);
+    const after = slots(50_000 + 400); // a fling's frame: three rows further
+    expect(before.size).toBe(count);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort()); // no slot created or dropped
+    const moved = [...after].filter(([slot, row]) => before.get(slot) !== row);
+    expect(moved).toHaveLength(3);
+  });
+
+  it("shows every row of a grid shorter than the window", () => {
+    const layout = buildLayout([section("a", 12)], () => true, metrics);
+    expect(windowRange(layout, 0, 50, 4)).toEqual([0, layout.rows.length]);
   });
 });
 

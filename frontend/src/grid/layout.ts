@@ -85,6 +85,22 @@ export function visibleRange(layout: Layout, top: number, height: number, oversc
   return [first, last];
 }
 
+/**
+ * How many rows the grid keeps in its window: a screen of the shortest rows plus ``overscan``
+ * rows either side. The window keeps this length while it scrolls, and row ``index`` takes slot
+ * ``index % count``: a row leaving the window hands its elements to the row entering it,
+ * updated in place instead of created again.
+ */
+export function windowRows(height: number, shortestRow: number, overscan: number): number {
+  return Math.ceil(Math.max(height, 1) / Math.max(shortestRow, 1)) + 1 + 2 * overscan;
+}
+
+/** The window of ``count`` rows (see ``windowRows``) for a grid scrolled to ``top``. */
+export function windowRange(layout: Layout, top: number, count: number, overscan: number): [number, number] {
+  const first = Math.max(0, Math.min(rowAt(layout.offsets, top) - overscan, layout.rows.length - count));
+  return [first, Math.min(layout.rows.length, first + count)];
+}
+
 /** The row holding image ``index`` of ``section`` (for keyboard moves and scrolling into view). */
 export function rowOfImage(layout: Layout, sectionKey: string, index: number): number {
   for (let i = 0; i < layout.rows.length; i++) {
