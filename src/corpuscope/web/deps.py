@@ -18,7 +18,10 @@ def project_key() -> Any:
     return Path(pattern=KEY_PATTERN, description="The project's id, from /api/projects.")
 
 
-def get_hub(request: Request) -> ProjectHub:
+# The dependencies that only look something up are coroutines: FastAPI runs a plain function
+# in a worker thread, a hop that costs about as much as serving a thumbnail. ``get_open`` may
+# open a project (disk, a lock), so it stays a plain function.
+async def get_hub(request: Request) -> ProjectHub:
     hub: ProjectHub = request.app.state.hub
     return hub
 
@@ -33,11 +36,11 @@ def get_open(pid: Annotated[str, project_key()], hub: HubDep) -> OpenProject:
 OpenDep = Annotated[OpenProject, Depends(get_open)]
 
 
-def get_project(entry: OpenDep) -> Project:
+async def get_project(entry: OpenDep) -> Project:
     return entry.project
 
 
-def get_runner(entry: OpenDep) -> TaskRunner:
+async def get_runner(entry: OpenDep) -> TaskRunner:
     return entry.runner
 
 
