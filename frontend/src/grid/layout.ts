@@ -95,10 +95,16 @@ export function windowRows(height: number, shortestRow: number, overscan: number
   return Math.ceil(Math.max(height, 1) / Math.max(shortestRow, 1)) + 1 + 2 * overscan;
 }
 
-/** The window of ``count`` rows (see ``windowRows``) for a grid scrolled to ``top``. */
-export function windowRange(layout: Layout, top: number, count: number, overscan: number): [number, number] {
-  const first = Math.max(0, Math.min(rowAt(layout.offsets, top) - overscan, layout.rows.length - count));
-  return [first, Math.min(layout.rows.length, first + count)];
+/**
+ * The window of ``count`` rows (see ``windowRows``) for a grid ``height`` px tall scrolled to
+ * ``top``. At the very top it holds only the rows in view and the overscan below them, as
+ * ``visibleRange`` does: the first screen asks for no more thumbnails than it shows.
+ */
+export function windowRange(layout: Layout, top: number, height: number, count: number, overscan: number): [number, number] {
+  const rows = layout.rows.length;
+  const first = Math.max(0, Math.min(rowAt(layout.offsets, top) - overscan, rows - count));
+  if (first === 0) return visibleRange(layout, top, height, overscan);
+  return [first, Math.min(rows, first + count)];
 }
 
 /** The row holding image ``index`` of ``section`` (for keyboard moves and scrolling into view). */
