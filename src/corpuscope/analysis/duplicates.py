@@ -9,8 +9,9 @@ each other than to the rest of their neighbourhood, which is what tells a resize
 2. each node's ``NEIGHBOURS`` nearest nodes by layout similarity, the larger of the straight and
    the mirrored comparison (``pairs.nearest_rows``), so that a flipped copy is found;
 3. the finer check (``detail.compare_details``: 32 x 32 luma, aligned) for the neighbours that
-   stand out from the rest already on the layout (and the vectors), the rest counting every image
-   that no list proposed (see 4); distance of a pair =
+   stand out from the rest already on the layout and the vectors together, or on the vectors
+   alone (a faint picture and its copy can be trimmed to framings whose layouts disagree), the
+   rest counting every image that no list proposed (see 4); distance of a pair =
    ``sqrt((1 - layout similarity) x (1 - detail similarity))`` (the layout distance alone when
    the finer check is not run or not available);
 4. the **duplicate score** of a node and a neighbour: sort the node's neighbours by distance
