@@ -87,6 +87,24 @@ def test_vectors_find_a_copy_whose_layout_moved_and_keep_a_crowd_apart() -> None
     assert as_sets(compute_duplicates(X, vectors=alike).groups) == set()
 
 
+def test_a_pair_whose_vectors_stand_out_is_checked_even_when_its_layouts_disagree() -> None:
+    # A faint picture and its copy trimmed to different framings: opposed layouts among
+    # look-alikes (-0.4 to each other, 0.4 to the rest), a model cosine well above the rest's
+    # (about 0.8 against 0.3) though far from 1, the same fine detail.
+    rng = np.random.default_rng(8)
+    centre, apart = np.eye(48)[0], np.eye(48)[1] * 1.5
+    layouts = unit_rows(centre + unit_rows(rng.standard_normal((41, 48))) * np.ones((41, 1)))
+    layouts[0], layouts[40] = unit_rows(np.stack([centre + apart, centre - apart]))
+    vectors = unit_rows(rng.standard_normal((41, 64)) * 0.3 + np.ones(64) * 0.05)
+    vectors[40] = unit_rows(vectors[:1] + unit_rows(rng.standard_normal((1, 64))) * 0.9)[0]
+    details = rng.random((41, DETAIL_LENGTH)).astype(np.float32)
+    details[40] = details[0] + rng.normal(0, 0.005, DETAIL_LENGTH)
+    assert float(layouts[0] @ layouts[40]) < 0 and 0.6 < float(vectors[0] @ vectors[40]) < 0.85
+    found = compute_duplicates(layouts, details=details, vectors=vectors)
+    assert as_sets(found.groups) == {frozenset({0, 40})}
+    assert as_sets(compute_duplicates(layouts, vectors=vectors).groups) == set()
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_vectors_that_agree_with_the_layout_give_the_same_groups(seed: int) -> None:
     rng = np.random.default_rng(seed)

@@ -42,8 +42,8 @@ ENGLISH = [
 
 
 #: English texts of the parts converted in phase 2 (clusters, run bar, top bar, project, tasks,
-#: duplicates, search, map). Not here: names made by the server ("Cluster 1", "Outliers"), which
-#: are still English (docs/i18n.md, "What is still in English").
+#: duplicates, search, map). The names of unnamed groups of a run ("Outliers 3") are made by
+#: the front-end from their kind and number (`clusters/runTree.test.ts` checks them in French).
 ENGLISH_PHASE_2 = [
     "Create clusters",
     "Clustering",

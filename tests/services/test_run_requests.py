@@ -136,12 +136,14 @@ def test_near_duplicates_report_fingerprinting_and_stop_when_cancelled(
     stages, report = recorder()
     request = check_run_request(project, RunRequest(algorithm="duplicates"))
     view = run_request(project, request, report=report)
-    assert stages[0] == (0, 3, "Reading fingerprints")
+    assert stages[0] == (0, 5, "Reading fingerprints")
     assert stages[1] == (0, 4, "Fingerprinting images")
-    assert [message for _, _, message in stages[2:]] == [
-        "Comparing pictures",
-        "Recording the groups",
-        "Done",
+    assert stages[2:] == [
+        (1, 5, "Comparing layouts"),
+        (2, 5, "Checking details"),
+        (3, 5, "Grouping"),
+        (4, 5, "Recording the groups"),
+        (5, 5, "Done"),
     ]
     assert view.run.algorithm == "duplicates"
     cancel = threading.Event()
@@ -149,6 +151,24 @@ def test_near_duplicates_report_fingerprinting_and_stop_when_cancelled(
     with pytest.raises(Cancelled):
         run_request(project, request, report=report, cancel=cancel)
     assert len(list_runs(project)) == 1
+
+
+def test_near_duplicates_stop_between_the_comparisons_stages(
+    project: Project, photos: Path
+) -> None:
+    cancel = threading.Event()
+    seen: list[str] = []
+
+    def report(done: int, total: int, message: str) -> None:
+        seen.append(message)
+        if message == "Comparing layouts":  # the user clicks Cancel while layouts are compared
+            cancel.set()
+
+    request = check_run_request(project, RunRequest(algorithm="duplicates"))
+    with pytest.raises(Cancelled):
+        run_request(project, request, report=report, cancel=cancel)
+    assert seen == ["Reading fingerprints", "Comparing layouts"]
+    assert list_runs(project) == []
 
 
 def test_a_cancelled_map_leaves_the_cached_layout_alone(project: Project, vectors: object) -> None:

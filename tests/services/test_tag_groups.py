@@ -15,7 +15,7 @@ def test_images_go_to_the_tag_of_their_family_or_to_unassigned(project, vectors)
     by_name = {g.label: sorted(i for i, _ in g.members) for g in view.groups}
     assert by_name["First"] == list(range(1, 31))
     assert by_name["Second"] == list(range(31, 61))
-    assert by_name["Unassigned"] == list(range(61, 121))
+    assert by_name["Unassigned 3"] == list(range(61, 121))
     assert view.groups[-1].kind == "unassigned"
 
 

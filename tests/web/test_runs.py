@@ -55,6 +55,10 @@ def test_runs_are_listed_and_reopened(corpus: Corpus, tree: dict[str, Any]) -> N
     nested = ok(corpus.get(f"/runs/{tree['nested']}"))
     assert nested["parent_group_id"] == tree["first_group"]
     assert [g["label"] for g in nested["groups"]] == ["Cluster 1.1", "Outliers 1.2"]
+    assert [(g["kind"], g["number"]) for g in nested["groups"]] == [
+        ("cluster", "1.1"),
+        ("outliers", "1.2"),
+    ]
     members = ok(
         corpus.post(
             "/images/query",

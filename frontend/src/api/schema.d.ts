@@ -2044,7 +2044,10 @@ export interface components {
         /**
          * RunGroupOut
          * @description Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"`` (pages,
-         *     values), or inline in ``members`` when the run is read with ``?members=true``.
+         *     values), or inline in ``members`` when the run is read with ``?members=true``. ``label``:
+         *     the name the CLI shows and a saved run gives the tag, in English ("Cluster 2.1", "Outliers
+         *     3") unless the user named the group; ``number`` ("2.1"): what the web app names an unnamed
+         *     group by, with its ``kind``, in the reader's language.
          */
         RunGroupOut: {
             /** Id */
@@ -2057,6 +2060,8 @@ export interface components {
             name: string | null;
             /** Label */
             label: string;
+            /** Number */
+            number: string;
             /** Score */
             score: number | null;
             /** Stability */

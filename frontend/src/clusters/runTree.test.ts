@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RunLike } from "./runTree";
-import { describeRun, orderGroups, runSections } from "./runTree";
+import { describeRun, orderGroups, runGroupLabel, runSections } from "./runTree";
+import { switchLocale } from "../i18n";
 
 const group = (id: number, rank: number, score: number | null, size: number, kind = "cluster", child_run_ids: number[] = []) => ({
-  id, rank, kind, label: `Cluster ${rank + 1}`, score, size, child_run_ids,
+  id, rank, kind, name: null as string | null, number: String(rank + 1), score, size, child_run_ids,
 });
 
 const root: RunLike = {
@@ -20,6 +21,27 @@ describe("orderGroups", () => {
   it("breaks ties by rank and puts unscored groups after scored ones", () => {
     const tied = [group(1, 1, 5, 1), group(2, 0, 5, 1), group(3, 2, null, 1)];
     expect(orderGroups(tied).map((g) => g.id)).toEqual([2, 1, 3]);
+  });
+});
+
+describe("runGroupLabel", () => {
+  it("names an unnamed group by its kind and number in the interface's language", () => {
+    const cases = [{ kind: "cluster", name: null, number: "2.1" }, { kind: "outliers", name: null, number: "3" }, { kind: "unassigned", name: null, number: "4" }];
+    expect(cases.map(runGroupLabel)).toEqual(["Cluster 2.1", "Outliers 3", "Unassigned 4"]);
+    switchLocale("fr");
+    try {
+      expect(cases.map(runGroupLabel)).toEqual(["Cluster 2.1", "Atypiques 3", "Non attribuées 4"]);
+    } finally {
+      switchLocale("en");
+    }
+  });
+  it("keeps the name the user gave", () => {
+    switchLocale("fr");
+    try {
+      expect(runGroupLabel({ kind: "outliers", name: "Vases", number: "3" })).toBe("Vases");
+    } finally {
+      switchLocale("en");
+    }
   });
 });
 

@@ -11,7 +11,8 @@ export interface RunGroupLike {
   id: number;
   rank: number;
   kind: string;
-  label: string;
+  name: string | null;
+  number: string;
   score: number | null;
   size: number;
   child_run_ids: number[];
@@ -26,6 +27,15 @@ export interface RunLike {
 }
 
 const LAST_KINDS = new Set(["outliers", "unassigned", "noise"]);
+
+/** What a group of a run is called: the name the user gave it, else its kind and number
+ * ("Cluster 2.1", « Atypiques 3 ») in the interface's language. */
+export function runGroupLabel(group: Pick<RunGroupLike, "kind" | "name" | "number">): string {
+  if (group.name) return group.name;
+  if (group.kind === "unassigned") return m.run_group_unassigned({ number: group.number });
+  if (LAST_KINDS.has(group.kind)) return m.run_group_outliers({ number: group.number });
+  return m.run_group_cluster({ number: group.number });
+}
 
 /** Clusters first, most coherent (lowest score) first; outliers and unassigned at the end. */
 export function orderGroups<T extends RunGroupLike>(groups: T[]): T[] {
@@ -67,7 +77,7 @@ export function runSections<R extends RunLike>(
       const section: Section = {
         key: `c:${group.id}`,
         kind: LAST_KINDS.has(group.kind) ? "outliers" : "cluster",
-        label: group.label,
+        label: runGroupLabel(group),
         depth,
         count: child ? 0 : group.size,
         total: group.size,

@@ -40,6 +40,7 @@ const SAME_IN_BOTH = new Set([
   "image_fallback_name",
   "map_lasso",
   "run_clusters_count",
+  "run_group_cluster", // « cluster » is the word French researchers use
   "runbar_grain",
   "images_count",
   "score_label",

@@ -43,7 +43,7 @@ describe("in French", () => {
   });
 
   it("summarises a run, and back in English after a switch", () => {
-    const run = { id: 1, algorithm: "auto", params: {}, n_images: 5050, groups: [{ id: 1, rank: 0, kind: "cluster", label: "a", score: 1, size: 5050, child_run_ids: [] }] };
+    const run = { id: 1, algorithm: "auto", params: {}, n_images: 5050, groups: [{ id: 1, rank: 0, kind: "cluster", name: "a", number: "1", score: 1, size: 5050, child_run_ids: [] }] };
     expect(describeRun(run)).toBe(`automatique · 1 cluster · 5${NNBSP}050 images`);
     switchLocale("en");
     expect(describeRun(run)).toBe("automatic · 1 cluster · 5,050 images");

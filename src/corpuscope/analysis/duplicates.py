@@ -9,8 +9,9 @@ each other than to the rest of their neighbourhood, which is what tells a resize
 2. each node's ``NEIGHBOURS`` nearest nodes by layout similarity, the larger of the straight and
    the mirrored comparison (``pairs.nearest_rows``), so that a flipped copy is found;
 3. the finer check (``detail.compare_details``: 32 x 32 luma, aligned) for the neighbours that
-   stand out from the rest already on the layout (and the vectors), the rest counting every image
-   that no list proposed (see 4); distance of a pair =
+   stand out from the rest already on the layout and the vectors together, or on the vectors
+   alone (a faint picture and its copy can be trimmed to framings whose layouts disagree), the
+   rest counting every image that no list proposed (see 4); distance of a pair =
    ``sqrt((1 - layout similarity) x (1 - detail similarity))`` (the layout distance alone when
    the finer check is not run or not available);
 4. the **duplicate score** of a node and a neighbour: sort the node's neighbours by distance
@@ -52,6 +53,8 @@ DEFAULT_THRESHOLD = 0.7
 NEIGHBOURS = 12
 #: Layout score from which the finer check is run.
 _CHECK_FROM = 0.3
+#: Score on the vectors alone from which the finer check is run too.
+_VECTOR_CHECK_FROM = 0.3
 #: In a crowd (layout similarity from ``_CROWD_FROM``), the nearest neighbours checked anyway.
 _CROWD_CHECKS = 4
 _CROWD_FROM = 0.9
@@ -192,13 +195,15 @@ def duplicates_kernel(
     distance = np.where(near >= 0, np.maximum(1.0 - sims, _EPS), np.inf).astype(np.float32)
     beyond = _beyond(((sims, _WEIGHTS[0]),))
     weight = _WEIGHTS[0]
+    vector_standing = None
     if vectors is not None and n_nodes > 1:
         V = _unit_rows(vectors if every else vectors[first], "vectors")
-        near, flips, distance, beyond = _with_vectors(X, mirrored, V, near, sims)
+        near, flips, distance, beyond, vector_standing = _with_vectors(X, mirrored, V, near, sims)
         weight += _WEIGHTS[1]
     if details is not None and near.shape[1]:
         report(1, 3, "Checking details")
-        distance = _fuse_details(distance, near, flips, (details, first), weight, beyond)
+        check = _to_check(distance, near, beyond, vector_standing)
+        distance = _fuse_details(distance, near, flips, (details, first), weight, check)
     report(2, 3, "Grouping")
     left, right, scores = _copy_pairs(near, distance, threshold, beyond)
     node_group, link = _components(n_nodes, left, right, scores)
@@ -217,11 +222,16 @@ def _with_vectors(
     near: npt.NDArray[np.int64],
     layout_sims: npt.NDArray[np.float32],
 ) -> tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.float32], npt.NDArray[np.float32]
+    npt.NDArray[np.int64],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
 ]:
     """Candidates united from the layout and the vectors' nearest, with the distance
-    ``sqrt((1 - layout similarity) x (1 - vector cosine))`` of each (``inf`` where none), and
-    the least distance of an image that neither list proposed (``_beyond``)."""
+    ``sqrt((1 - layout similarity) x (1 - vector cosine))`` of each (``inf`` where none), the
+    least distance of an image that neither list proposed (``_beyond``), and how each candidate
+    stands out on the vectors alone (``_scores`` of the cosine distances)."""
     by_vector, vector_sims, _ = nearest_rows(V, V, NEIGHBOURS)
     found = np.sort(np.concatenate([near, by_vector], axis=1), axis=1)
     repeated = np.zeros(found.shape, dtype=bool)
@@ -239,7 +249,9 @@ def _with_vectors(
         np.inf,
     ).astype(np.float32)
     beyond = _beyond(((layout_sims, _WEIGHTS[0]), (vector_sims, _WEIGHTS[1])))
-    return candidates, (turned > straight) & (candidates >= 0), distance, beyond
+    alone = np.where(candidates >= 0, np.maximum(1.0 - cosine, _EPS), np.inf).astype(np.float32)
+    standing = _scores(alone, _beyond(((vector_sims, 1.0),)))
+    return candidates, (turned > straight) & (candidates >= 0), distance, beyond, standing
 
 
 def _beyond(lists: tuple[tuple[npt.NDArray[np.float32], float], ...]) -> npt.NDArray[np.float32]:
@@ -286,21 +298,35 @@ def _scores(
     return out
 
 
+def _to_check(
+    distance: npt.NDArray[np.float32],
+    near: npt.NDArray[np.int64],
+    beyond: npt.NDArray[np.float32],
+    vector_standing: npt.NDArray[np.float32] | None,
+) -> npt.NDArray[np.bool_]:
+    """``(n, k)`` which neighbours go to the finer check: those that stand out on the signals
+    so far, those that stand out on the vectors alone (a faint picture whose trim differs from
+    its copy's has layouts that disagree), and in a crowd (layouts alike) the nearest few."""
+    ranks = np.argsort(np.argsort(distance, axis=1, kind="stable"), axis=1)
+    crowded = (ranks < _CROWD_CHECKS) & (distance <= 1.0 - _CROWD_FROM)
+    check = (_scores(distance, beyond) >= _CHECK_FROM) | crowded
+    if vector_standing is not None:
+        check |= vector_standing >= _VECTOR_CHECK_FROM
+    out: npt.NDArray[np.bool_] = check & (near >= 0)
+    return out
+
+
 def _fuse_details(
     distance: npt.NDArray[np.float32],
     near: npt.NDArray[np.int64],
     flips: npt.NDArray[np.bool_],
     details: tuple[npt.NDArray[np.floating], npt.NDArray[np.int64]],
     weight: float,
-    beyond: npt.NDArray[np.float32],
+    check: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float32]:
     """Distances (a weighted geometric mean of signals of total ``weight``) with the finer
-    check folded in, for the neighbours that stand out. ``details``: the finer pictures of the
-    rows and the row of each node."""
-    # the neighbours that stand out, and in a crowd (layouts alike) the nearest few
-    ranks = np.argsort(np.argsort(distance, axis=1, kind="stable"), axis=1)
-    crowded = (ranks < _CROWD_CHECKS) & (distance <= 1.0 - _CROWD_FROM)
-    check = ((_scores(distance, beyond) >= _CHECK_FROM) | crowded) & (near >= 0)
+    check folded in, for the neighbours marked in ``check``. ``details``: the finer pictures
+    of the rows and the row of each node."""
     rows, cols = np.nonzero(check)
     if len(rows) == 0:
         return distance

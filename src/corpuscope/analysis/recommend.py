@@ -86,21 +86,19 @@ def _rank_from_index(
     """The ranking among the index's nearest rows to the centre and to each mode."""
     top_n, offset, floor = window
     centre = directions(X[group].sum(axis=0, dtype=np.float64)[None, :])[0]
-    modes = group_modes(X[group], seed=seed)
-    queries = np.vstack([centre, modes])
+    queries = np.vstack([centre, group_modes(X[group], seed=seed)]).astype(np.float32)
     rows = search_candidates(index, queries, offset + top_n + len(skip))
-    scores = _blend(X[rows] @ centre, X[rows] @ modes.T)
+    scores = _blend_rows(X[rows], queries)
     # A row scoring at least the cut has its centre or one mode similarity at least the cut
     # (the score is their mean): all of them come from one range search at the cut.
     cut = _cut(scores[~np.isin(rows, skip)], offset + top_n, floor)
     if cut is not None:
         more = np.setdiff1d(search_above(index, queries, cut, most=_MOST_EXTRA), rows)
-        near = X[more]
         rows = np.concatenate([rows, more])
-        scores = np.concatenate([scores, _blend(near @ centre, near @ modes.T)])
+        scores = np.concatenate([scores, _blend_rows(X[more], queries)])
         order = np.argsort(rows)
         rows, scores = rows[order], scores[order]
-    spread = sample_spread(_blend(index.sample @ centre, index.sample @ modes.T))
+    spread = sample_spread(_blend_rows(index.sample, queries))
     total = None if floor is not None else len(X) - len(skip)
     return rank_candidates(rows, scores, top_n, offset, floor, skip, spread=spread, total=total)
 
@@ -173,6 +171,13 @@ def _blend(
         np.float32
     )
     return out
+
+
+def _blend_rows(rows: Vectors, queries: Vectors) -> npt.NDArray[np.float32]:
+    """Blended scores of ``rows (m, d)`` for ``queries``: the centre, then the modes (one
+    product for all of them: each row is read once)."""
+    sims = rows @ queries.T
+    return _blend(sims[:, 0], sims[:, 1:])
 
 
 def _upper_bounds(

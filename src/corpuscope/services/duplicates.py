@@ -59,13 +59,18 @@ def run_duplicates(
     step(0, "Reading fingerprints")
     ids, prints, details = _fingerprints(project, image_ids, report=report, cancel=cancel)
     vectors, vector_set = find_vectors(project, model, ids)
-    step(1, "Comparing pictures")
     started = time.perf_counter()
-    found = compute_duplicates(prints, threshold=threshold, details=details, vectors=vectors)
+    found = compute_duplicates(
+        prints,
+        threshold=threshold,
+        details=details,
+        vectors=vectors,
+        report=lambda done, _total, message: step(1 + done, message),  # stages 1-3 of 5
+    )
     seconds = time.perf_counter() - started
     signal = vectors if vectors is not None else _unit(prints)
     del prints, details  # 4.9 GB at a million images, not needed to record the groups
-    step(2, "Recording the groups")
+    step(4, "Recording the groups")
     groups = [
         _group(ids, signal, members, score)
         for members, score in zip(found.groups, found.scores, strict=True)
@@ -85,12 +90,14 @@ def run_duplicates(
     used = "layout+detail+vectors" if vectors is not None else "layout+detail"
     params = {"threshold": threshold, "signal": used}
     view = record_run(project, "duplicates", params, None, data, groups, seconds)
-    step(3, "Done")
+    step(5, "Done")
     return view
 
 
 class _Stages:
-    """Reports stage ``done`` of 3 and stops when the user cancelled."""
+    """Reports stage ``done`` of 5 (reading, the comparison's three stages, recording) and
+    stops when the user cancelled, also between the comparison's stages (minutes each at a
+    million images)."""
 
     def __init__(
         self, report: Callable[[int, int, str], None] | None, cancel: threading.Event | None
@@ -101,7 +108,7 @@ class _Stages:
         if self._cancel is not None and self._cancel.is_set():
             raise Cancelled("The near-duplicate search was cancelled; nothing was recorded.")
         if self._report is not None:
-            self._report(done, 3, message)
+            self._report(done, 5, message)
 
 
 def check_threshold(threshold: float) -> None:

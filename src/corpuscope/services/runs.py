@@ -36,6 +36,7 @@ class GroupView:
     kind: str
     name: str | None
     label: str  # the name shown (and saved as a tag): the group's name or a numbered default
+    number: str  # "2.1": cluster 1 of a run nested under cluster 2 (the UI names groups from it)
     score: float | None
     stability: float | None
     similarity: float | None
@@ -122,6 +123,7 @@ def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
             group.kind,
             group.name,
             _label(group, prefix),
+            f"{prefix}{group.rank + 1}",
             group.score,
             group.stability,
             group.similarity,

@@ -91,7 +91,6 @@ def run_by_tags(
                 _score(data.X, rows),
                 data.ids[rows].tolist(),
                 result.scores[rows].tolist(),
-                name="Unassigned",
             )
         )
     params = {"property": prop.id, "min_similarity": min_similarity, "text": text is not None}

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.analysis import vector_index
+from corpuscope.analysis.recommend import MAX_MODES, group_modes
 from corpuscope.embed.base import Embedder
 from corpuscope.embed.pipeline import EmbeddedBatch, ModelPicture, embed_files
 from corpuscope.embed.ray_pipeline import RayOptions, embed_on_ray
@@ -28,7 +29,7 @@ from corpuscope.errors import InvalidInput, NotFound
 from corpuscope.ingest.model_picture import fits, model_picture_path
 from corpuscope.ingest.thumbnails import LARGE, thumbnail_path
 from corpuscope.services.models import project_model
-from corpuscope.services.vector_search import vector_index_for
+from corpuscope.services.vector_search import read_index_ahead, vector_index_for
 from corpuscope.store import vectors as vecstore
 from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.files import list_export_rows
@@ -223,8 +224,12 @@ def warm_vectors(project: Project) -> bool:
     if len(X) < vector_index.EXACT_LIMIT:
         return False
     vector_index_for(project, vector_set, X)
+    read_index_ahead(project, vector_set)
     for start in range(0, len(X), 65_536):  # a value every 4 KB faults every page in
         X[start : start + 65_536, ::1024].sum()
+    # a process's first k-means (a group's modes, for recommendations) spends ~80 ms once in
+    # scikit-learn's input checks discovering dataframe libraries: spent here instead
+    group_modes(np.ascontiguousarray(X[: MAX_MODES + 1]))
     return True
 
 

@@ -74,13 +74,17 @@ class RunMemberOut(BaseModel):
 
 class RunGroupOut(BaseModel):
     """Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"`` (pages,
-    values), or inline in ``members`` when the run is read with ``?members=true``."""
+    values), or inline in ``members`` when the run is read with ``?members=true``. ``label``:
+    the name the CLI shows and a saved run gives the tag, in English ("Cluster 2.1", "Outliers
+    3") unless the user named the group; ``number`` ("2.1"): what the web app names an unnamed
+    group by, with its ``kind``, in the reader's language."""
 
     id: int
     rank: int
     kind: str
     name: str | None
     label: str
+    number: str
     score: float | None
     stability: float | None
     similarity: float | None = None
