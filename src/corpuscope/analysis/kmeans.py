@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from sklearn.cluster import kmeans_plusplus
+from sklearn.utils.validation import check_array
 
 from corpuscope.analysis.centroids import group_sums
 from corpuscope.analysis.inputs import Vectors, check_count, check_seed, check_vectors
@@ -56,6 +57,13 @@ def compute_kmeans(
     runs = check_count(n_init, name="n_init")
     iterations = check_count(n_iter, name="n_iter")
     return kmeans_kernel(vectors, min(k, len(vectors)), check_seed(seed), runs, iterations)
+
+
+def prepare_kmeans() -> None:
+    """Pay here what a process's first k-means spends once in scikit-learn's input checks
+    (about 80 ms discovering dataframe libraries). No computation and no BLAS call: a
+    background thread may call it while requests run."""
+    check_array(np.zeros((2, 2), dtype=np.float32))
 
 
 def kmeans_kernel(X: Vectors, k: int, seed: int, n_init: int = 1, n_iter: int = 25) -> KMeansResult:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpuscope.analysis import vector_index
-from corpuscope.analysis.recommend import MAX_MODES, group_modes
+from corpuscope.analysis.kmeans import prepare_kmeans
 from corpuscope.embed.base import Embedder
 from corpuscope.embed.pipeline import EmbeddedBatch, ModelPicture, embed_files
 from corpuscope.embed.ray_pipeline import RayOptions, embed_on_ray
@@ -227,9 +227,7 @@ def warm_vectors(project: Project) -> bool:
     read_index_ahead(project, vector_set)
     for start in range(0, len(X), 65_536):  # a value every 4 KB faults every page in
         X[start : start + 65_536, ::1024].sum()
-    # a process's first k-means (a group's modes, for recommendations) spends ~80 ms once in
-    # scikit-learn's input checks discovering dataframe libraries: spent here instead
-    group_modes(np.ascontiguousarray(X[: MAX_MODES + 1]))
+    prepare_kmeans()  # for the first recommendations (a group's modes are k-means centres)
     return True
 
 
