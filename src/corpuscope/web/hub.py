@@ -43,10 +43,15 @@ def project_id(root: Path) -> str:
 
 @dataclass(frozen=True)
 class OpenProject:
+    """``warming``: the thread loading the project's vectors ahead of the first search; the
+    project is closed only once it is done (closing a connection another thread is reading
+    with crashes SQLite)."""
+
     id: str
     root: Path
     project: Project
     runner: TaskRunner
+    warming: threading.Thread | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +102,18 @@ class ProjectHub:
                     )
                 project = create_project(root) if create else open_project(root)
                 runner = TaskRunner(project, kinds=KINDS)
-                found = OpenProject(key, root, project, runner)
-                self._open[key] = found
-                if self.run_tasks:
-                    runner.start()
+                warming = (
                     threading.Thread(
                         target=_warm, args=(project,), name="warm-vectors", daemon=True
-                    ).start()
+                    )
+                    if self.run_tasks
+                    else None
+                )
+                found = OpenProject(key, root, project, runner, warming)
+                self._open[key] = found
+                if warming is not None:
+                    runner.start()
+                    warming.start()
         self.recent.remember(root)
         return found
 
@@ -130,6 +140,8 @@ class ProjectHub:
                 f"There is no open project {key}.", code="project.not_open", params={"project": key}
             )
         found.runner.stop()
+        if found.warming is not None:
+            found.warming.join()
         found.project.close()
 
     def close_all(self) -> None:
