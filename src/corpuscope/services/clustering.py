@@ -26,7 +26,7 @@ from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project, in_one_snapshot
 from corpuscope.store.runs import GroupRecord, NewGroup, NewRun, RunLevels, RunRecord
-from corpuscope.store.vectors import VectorSet, find_vector_set_by_id
+from corpuscope.store.vectors import VectorSet, model_of_set
 
 #: Largest k accepted: beyond this, groups are too small to look at.
 MAX_CLUSTERS = 1000
@@ -66,7 +66,7 @@ def resolve_input(
     members = [image_id for image_id, _ in runstore.load_members(conn, group_id)]
     parent_model = model
     if parent_model is None and parent.vector_set_id is not None:
-        parent_model = _model_of(project, parent.vector_set_id)
+        parent_model = model_of_set(project.read(), parent.vector_set_id)
     ids, X, vector_set = load_project_vectors(project, parent_model, image_ids=members)
     scope = {"kind": "group", "run": run_id, "group": group_id}
     return RunInput(ids, X, vector_set, scope, run_id, group_id)
@@ -96,12 +96,6 @@ def check_cluster_count(k: int) -> None:
     """Refuse a number of clusters other than -1 (automatic) or 1 to :data:`MAX_CLUSTERS`."""
     if k == 0 or k < -1 or k > MAX_CLUSTERS:
         raise InvalidInput(f"The number of clusters must be -1 (automatic) or 1 to {MAX_CLUSTERS}.")
-
-
-def _model_of(project: Project, vector_set_id: int) -> str | None:
-    """The model of a set, looked up by id (counting every set's vectors reads them all)."""
-    found = find_vector_set_by_id(project.read(), vector_set_id)
-    return None if found is None else found.model
 
 
 def run_clustering(

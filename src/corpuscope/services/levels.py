@@ -26,7 +26,7 @@ from corpuscope.services.vectors import load_project_vectors
 from corpuscope.store import runs as runstore
 from corpuscope.store.db import Project
 from corpuscope.store.runs import GroupRecord, RunLevels, RunRecord
-from corpuscope.store.vectors import find_vector_set_by_id
+from corpuscope.store.vectors import find_vector_set_by_id, model_of_set
 
 FINER = -1
 COARSER = 1
@@ -68,8 +68,7 @@ def _vectors(
     project: Project, run: RunRecord, image_ids: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float32]:
     """Vectors of ``image_ids`` (sorted) in the run's vector set."""
-    found = find_vector_set_by_id(project.read(), run.vector_set_id)
-    model = None if found is None else found.model
+    model = model_of_set(project.read(), run.vector_set_id)
     _, X, _ = load_project_vectors(project, model, image_ids=image_ids.tolist())
     return X
 

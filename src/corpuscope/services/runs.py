@@ -122,8 +122,8 @@ def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
             group.rank,
             group.kind,
             group.name,
-            _label(group, prefix),
-            f"{prefix}{group.rank + 1}",
+            _label(group, _number(group, prefix)),
+            _number(group, prefix),
             group.score,
             group.stability,
             group.similarity,
@@ -150,13 +150,17 @@ def group_label(project: Project, group_id: int) -> str:
     """The name a group is shown by ("Cluster 2.1", or the name the user gave it)."""
     conn = project.read()
     group = runstore.load_group(conn, group_id)
-    return _label(group, _label_prefix(conn, runstore.load_run(conn, group.run_id)))
+    return _label(group, _number(group, _label_prefix(conn, runstore.load_run(conn, group.run_id))))
 
 
-def _label(group: GroupRecord, prefix: str) -> str:
+def _number(group: GroupRecord, prefix: str) -> str:
+    """``"2.1"``: the group's rank, counted from 1, after the numbers of the groups above."""
+    return f"{prefix}{group.rank + 1}"
+
+
+def _label(group: GroupRecord, number: str) -> str:
     if group.name:
         return group.name
-    number = f"{prefix}{group.rank + 1}"
     if group.kind == "outliers":
         return f"Outliers {number}"
     if group.kind == "unassigned":
@@ -256,15 +260,14 @@ def move_to_group(project: Project, group_id: int, image_ids: Sequence[int]) -> 
     """Put images into a cluster (accepting recommendations): they leave the run's other groups
     and the runs nested under those, and score by their similarity to the cluster's centre."""
     from corpuscope.services.vectors import load_project_vectors
-    from corpuscope.store.vectors import find_vector_set_by_id
+    from corpuscope.store.vectors import model_of_set
 
     conn = project.read()
     group = runstore.load_group(conn, group_id)
     run = runstore.load_run(conn, group.run_id)
     if not image_ids:
         raise InvalidInput("No images were given to add to the cluster.", code="images.none_given")
-    vector_set = find_vector_set_by_id(conn, run.vector_set_id)
-    model = None if vector_set is None else vector_set.model
+    model = model_of_set(conn, run.vector_set_id)
     members = [image_id for image_id, _ in runstore.load_members(conn, group.id)]
     _, X_members, _ = load_project_vectors(project, model, image_ids=members)
     ids, X_new, _ = load_project_vectors(project, model, image_ids=image_ids)

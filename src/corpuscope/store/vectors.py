@@ -108,6 +108,12 @@ def find_vector_set_by_id(conn: sqlite3.Connection, set_id: int | None) -> Vecto
     return None if row is None else _vector_set(row)
 
 
+def model_of_set(conn: sqlite3.Connection, set_id: int | None) -> str | None:
+    """The model of a vector set, by id (None when there is no such set)."""
+    found = find_vector_set_by_id(conn, set_id)
+    return None if found is None else found.model
+
+
 def list_vector_sets(
     conn: sqlite3.Connection, *, cache_dir: Path | None = None
 ) -> list[tuple[VectorSet, int]]:

@@ -102,18 +102,15 @@ class ProjectHub:
                     )
                 project = create_project(root) if create else open_project(root)
                 runner = TaskRunner(project, kinds=KINDS)
-                warming = (
-                    threading.Thread(
+                warming = None
+                if self.run_tasks:
+                    runner.start()
+                    warming = threading.Thread(
                         target=_warm, args=(project,), name="warm-vectors", daemon=True
                     )
-                    if self.run_tasks
-                    else None
-                )
-                found = OpenProject(key, root, project, runner, warming)
-                self._open[key] = found
-                if warming is not None:
-                    runner.start()
                     warming.start()
+                self._open[key] = OpenProject(key, root, project, runner, warming)
+                found = self._open[key]
         self.recent.remember(root)
         return found
 

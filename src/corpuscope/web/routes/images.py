@@ -67,7 +67,6 @@ def get_thumbnail(
     path = imgservice.thumbnail_file(project, image_id, size)
     # sent from memory (a few kilobytes): a file response costs four more hops to worker threads
     # (stat, open, read, close), twice the server's time per thumbnail while the grid scrolls
-
     return Response(path.read_bytes(), media_type="image/jpeg", headers=CACHE)
 
 
