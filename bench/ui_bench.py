@@ -198,6 +198,7 @@ MAP_MOTION = """async ([mode, seconds]) => {
   const stats = window.__corpuscopeMap;
   const drawsBefore = stats.draws;
   const rendersBefore = stats.renders;
+  const thinBefore = stats.thinRenders;
   const frames = [];
   let last = performance.now();
   const start = last;
@@ -221,7 +222,7 @@ MAP_MOTION = """async ([mode, seconds]) => {
   });
   if (mode === 'pan') canvas.dispatchEvent(new PointerEvent('pointerup', { pointerId: 1, bubbles: true }));
   const seconds_ = (performance.now() - start) / 1000;
-  return { frames: frames.slice(1), draws: stats.draws - drawsBefore, renders: stats.renders - rendersBefore, seconds: seconds_, points: stats.points };
+  return { frames: frames.slice(1), draws: stats.draws - drawsBefore, renders: stats.renders - rendersBefore, thin: stats.thinRenders - thinBefore, seconds: seconds_, points: stats.points };
 }"""
 
 
@@ -286,7 +287,8 @@ def measure_map(page: Page, url: str, pid: str, seconds: float) -> dict[str, obj
         fps = motion["draws"] / motion["seconds"]
         print(
             f"map {mode} ({motion['points']:,} points): {fps:.0f} frames/s drawn, "
-            f"{motion['renders']} full WebGL redraws; {describe(motion['frames'])}"
+            f"{motion['renders']} full WebGL redraws ({motion['thin']} of a sample of the points); "
+            f"{describe(motion['frames'])}"
         )
         results[f"map_{mode}"] = motion
         results[f"map_{mode}_fps"] = fps

@@ -1,6 +1,7 @@
 /**
  * Draws the map with WebGL2: every point as a round dot (one draw call for 100,000 points, or
- * only the points inside the canvas when zoomed in), and the thumbnails of the points in view as
+ * only the points inside the canvas when zoomed in; while the map moves, a thinner sample of
+ * them when there are too many to draw in a frame), and the thumbnails of the points in view as
  * instanced quads from a texture atlas. The canvas is larger than the view (see MapCanvas): while
  * panning and zooming it is only moved by the compositor, and drawn again once the motion settles.
  */
@@ -33,11 +34,15 @@ export class MapRenderer {
   private readonly points: WebGLProgram;
   private readonly thumbs: WebGLProgram;
   private readonly pointVao: WebGLVertexArrayObject;
+  /** The same points' attributes, drawn through the thinned order (``setOrder``). */
+  private readonly thinVao: WebGLVertexArrayObject;
   private readonly thumbVao: WebGLVertexArrayObject;
   private readonly position: WebGLBuffer;
   private readonly color: WebGLBuffer;
   private readonly flag: WebGLBuffer;
   private readonly elements: WebGLBuffer;
+  private readonly thinElements: WebGLBuffer;
+  private thinCount = 0;
   private readonly instances: WebGLBuffer;
   private readonly atlas: WebGLTexture;
   private readonly lines: WebGLProgram;
@@ -46,8 +51,11 @@ export class MapRenderer {
   private outlineCount = 0;
   private count = 0;
   private thumbCount = 0;
-  /** Times the map was drawn (for the benchmark). */
+  /** Times the map was drawn, and of those with the thinned points (for the benchmark). */
   renders = 0;
+  thinRenders = 0;
+  /** Points the last draw drew (cells around the canvas, or all of its order). */
+  drawnPoints = 0;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const gl = canvas.getContext("webgl2", { antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false });
@@ -56,13 +64,13 @@ export class MapRenderer {
     this.points = compile(gl, POINT_VERTEX, POINT_FRAGMENT);
     this.thumbs = compile(gl, THUMB_VERTEX, THUMB_FRAGMENT);
 
-    this.pointVao = gl.createVertexArray()!;
-    gl.bindVertexArray(this.pointVao);
-    this.position = this.attribute(this.points, "a_pos", 2, gl.FLOAT, false);
-    this.color = this.attribute(this.points, "a_color", 4, gl.UNSIGNED_BYTE, true);
-    this.flag = this.attribute(this.points, "a_flag", 1, gl.UNSIGNED_BYTE, false);
+    this.position = gl.createBuffer()!;
+    this.color = gl.createBuffer()!;
+    this.flag = gl.createBuffer()!;
     this.elements = gl.createBuffer()!;
-    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.elements);
+    this.thinElements = gl.createBuffer()!;
+    this.pointVao = this.pointArray(this.elements);
+    this.thinVao = this.pointArray(this.thinElements);
 
     const corners = gl.createBuffer()!;
     gl.bindBuffer(gl.ARRAY_BUFFER, corners);
@@ -87,8 +95,22 @@ export class MapRenderer {
     this.lines = compile(gl, LINE_VERTEX, LINE_FRAGMENT);
     this.lineVao = gl.createVertexArray()!;
     gl.bindVertexArray(this.lineVao);
-    this.outline = this.attribute(this.lines, "a_pos", 2, gl.FLOAT, false);
+    this.outline = gl.createBuffer()!;
+    this.attribute(this.lines, this.outline, "a_pos", 2, gl.FLOAT, false);
     gl.bindVertexArray(null);
+  }
+
+  /** A vertex array of the points' attributes, indexed by ``elements``. */
+  private pointArray(elements: WebGLBuffer): WebGLVertexArrayObject {
+    const gl = this.gl;
+    const vao = gl.createVertexArray()!;
+    gl.bindVertexArray(vao);
+    this.attribute(this.points, this.position, "a_pos", 2, gl.FLOAT, false);
+    this.attribute(this.points, this.color, "a_color", 4, gl.UNSIGNED_BYTE, true);
+    this.attribute(this.points, this.flag, "a_flag", 1, gl.UNSIGNED_BYTE, false);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, elements);
+    gl.bindVertexArray(null);
+    return vao;
   }
 
   /** Line segments drawn under the points (``[x0, y0, x1, y1] * n``; empty: none). */
@@ -110,14 +132,12 @@ export class MapRenderer {
     return texture;
   }
 
-  private attribute(program: WebGLProgram, name: string, size: number, type: number, normalized: boolean): WebGLBuffer {
+  private attribute(program: WebGLProgram, buffer: WebGLBuffer, name: string, size: number, type: number, normalized: boolean): void {
     const gl = this.gl;
-    const buffer = gl.createBuffer()!;
     gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
     const location = gl.getAttribLocation(program, name);
     gl.enableVertexAttribArray(location);
     gl.vertexAttribPointer(location, size, type, normalized, 0, 0);
-    return buffer;
   }
 
   /** ``xy (2n)`` world positions. */
@@ -129,12 +149,17 @@ export class MapRenderer {
     this.setFlags(new Uint8Array(this.count));
   }
 
-  /** The points in the order of the map's grid index (``GridIndex.order``): ``render`` draws
-   *  the cells in view as runs of it, so zooming in uploads nothing. */
-  setOrder(order: Uint32Array): void {
-    this.gl.bindVertexArray(this.pointVao);
-    this.gl.bufferData(this.gl.ELEMENT_ARRAY_BUFFER, order, this.gl.STATIC_DRAW);
-    this.gl.bindVertexArray(null);
+  /** The points in the order of the map's grid index (``GridIndex.order``), and of its thinned
+   *  version (``thinIndex``): ``render`` draws the cells in view as runs of either, so zooming in
+   *  uploads nothing. */
+  setOrder(order: Uint32Array, thinned: Uint32Array): void {
+    const gl = this.gl;
+    for (const [vao, indices] of [[this.pointVao, order], [this.thinVao, thinned]] as const) {
+      gl.bindVertexArray(vao);
+      gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.STATIC_DRAW);
+    }
+    gl.bindVertexArray(null);
+    this.thinCount = thinned.length;
   }
 
   /** ``rgba (4n)`` colours, 0..255. */
@@ -171,16 +196,17 @@ export class MapRenderer {
 
   /**
    * Draw everything for ``camera`` on a canvas of ``view`` CSS pixels. ``inRect`` gives the
-   * points around a world rectangle as runs ``[start, count, ...]`` of the order given to
-   * ``setOrder`` (null when most points are there: all are drawn). ``resolution`` below 1
-   * draws fewer pixels (the same points, blurred by the stretch) while the map moves.
+   * points around a world rectangle as runs ``[start, count, ...]`` of one of the orders given
+   * to ``setOrder`` (``thin`` says which; runs null when most points are there: all of that
+   * order are drawn). ``resolution`` below 1 draws fewer pixels (the same points, blurred by
+   * the stretch) while the map moves.
    */
   render(
     camera: Camera,
     view: Viewport,
     pointSize: number,
     thumbSize: number,
-    inRect: (rect: Bounds) => Uint32Array | null,
+    inRect: (rect: Bounds) => { runs: Uint32Array | null; thin: boolean },
     resolution = 1,
   ): void {
     const gl = this.gl;
@@ -207,12 +233,21 @@ export class MapRenderer {
     this.uniforms(this.points, camera, view);
     gl.uniform1f(gl.getUniformLocation(this.points, "u_size"), pointSize);
     gl.uniform1f(gl.getUniformLocation(this.points, "u_dpr"), dpr);
-    gl.bindVertexArray(this.pointVao);
-    const runs = inRect(visibleBounds(camera, view));
+    const { runs, thin } = inRect(visibleBounds(camera, view));
+    gl.bindVertexArray(thin ? this.thinVao : this.pointVao);
+    if (thin) this.thinRenders++;
+    this.drawnPoints = 0;
     if (runs) {
-      for (let k = 0; k < runs.length; k += 2) gl.drawElements(gl.POINTS, runs[k + 1]!, gl.UNSIGNED_INT, 4 * runs[k]!);
+      for (let k = 0; k < runs.length; k += 2) {
+        gl.drawElements(gl.POINTS, runs[k + 1]!, gl.UNSIGNED_INT, 4 * runs[k]!);
+        this.drawnPoints += runs[k + 1]!;
+      }
+    } else if (thin) {
+      gl.drawElements(gl.POINTS, this.thinCount, gl.UNSIGNED_INT, 0);
+      this.drawnPoints = this.thinCount;
     } else {
       gl.drawArrays(gl.POINTS, 0, this.count);
+      this.drawnPoints = this.count;
     }
     if (this.thumbCount > 0) {
       gl.useProgram(this.thumbs);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { boundsOf } from "./camera";
-import { buildIndex, cellRuns, insidePolygon, nearest, queryBox, queryPolygon } from "./spatial";
+import { buildIndex, cellRuns, insidePolygon, nearest, queryBox, queryPolygon, runsToDraw, thinIndex } from "./spatial";
 
 function randomPoints(n: number, seed = 1): Float32Array {
   let state = seed;
@@ -104,5 +104,62 @@ describe("polygons", () => {
   });
   it("needs three corners", () => {
     expect(queryPolygon(index, xy, [0, 0, 1, 1])).toEqual([]);
+  });
+});
+
+describe("thinIndex", () => {
+  const big = randomPoints(40_000, 3);
+  const bigIndex = buildIndex(big, boundsOf(big));
+  const thin = thinIndex(bigIndex, 8_000);
+  it("keeps about the points asked for, each of them a point of the index, in its cell", () => {
+    expect(Math.abs(thin.order.length - 8_000)).toBeLessThanOrEqual(1);
+    const all = new Set(bigIndex.order);
+    expect(new Set(thin.order).size).toBe(thin.order.length);
+    expect([...thin.order].every((i) => all.has(i))).toBe(true);
+    for (const cell of [0, 17, 2_000, bigIndex.columns * bigIndex.rows - 1]) {
+      const mine = new Set(bigIndex.order.subarray(bigIndex.starts[cell]!, bigIndex.starts[cell + 1]!));
+      for (let s = thin.starts[cell]!; s < thin.starts[cell + 1]!; s++) expect(mine.has(thin.order[s]!)).toBe(true);
+    }
+  });
+  it("is spread like all the points: every part of the map keeps its share", () => {
+    for (const box of [
+      { minX: -5, minY: -5, maxX: 0, maxY: 0 },
+      { minX: 1, minY: -2, maxX: 3, maxY: 4 },
+    ]) {
+      const share = cellRuns(thin, box).count / cellRuns(bigIndex, box).count;
+      expect(share).toBeGreaterThan(0.19);
+      expect(share).toBeLessThan(0.21);
+    }
+  });
+  it("is the index itself when it keeps every point", () => {
+    expect(thinIndex(index, 5000)).toBe(index);
+  });
+});
+
+describe("runsToDraw", () => {
+  const big = randomPoints(40_000, 5);
+  const bigIndex = buildIndex(big, boundsOf(big));
+  const thin = thinIndex(bigIndex, 4_000);
+  const count = (runs: Uint32Array | null) => {
+    let total = 0;
+    for (let k = 0; runs && k < runs.length; k += 2) total += runs[k + 1]!;
+    return total;
+  };
+  const wide = { minX: -3, minY: -3, maxX: 3, maxY: 3 };
+  const small = { minX: 0, minY: 0, maxX: 0.5, maxY: 0.5 };
+  it("draws every point once the map is still", () => {
+    expect(runsToDraw(bigIndex, thin, wide, false)).toEqual({ runs: cellRuns(bigIndex, wide).runs, thin: false });
+    expect(runsToDraw(bigIndex, thin, { minX: -9, minY: -9, maxX: 9, maxY: 9 }, false)).toEqual({ runs: null, thin: false });
+  });
+  it("draws the thinned points while moving over more points than they hold", () => {
+    const drawn = runsToDraw(bigIndex, thin, wide, true);
+    expect(drawn.thin).toBe(true);
+    expect(count(drawn.runs)).toBe(cellRuns(thin, wide).count);
+    expect(runsToDraw(bigIndex, thin, { minX: -9, minY: -9, maxX: 9, maxY: 9 }, true)).toEqual({ runs: null, thin: true });
+  });
+  it("draws every point while moving over fewer points than that", () => {
+    const drawn = runsToDraw(bigIndex, thin, small, true);
+    expect(drawn.thin).toBe(false);
+    expect(count(drawn.runs)).toBe(cellRuns(bigIndex, small).count);
   });
 });

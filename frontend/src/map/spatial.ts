@@ -38,6 +38,31 @@ export function buildIndex(xy: Float32Array, bounds: Bounds): GridIndex {
   return { bounds, columns, rows, starts, order };
 }
 
+/**
+ * A thinner index over the same cells: about ``keep`` of the points, each cell keeping the same
+ * share of its own (the remainders carried from cell to cell, so sparse places keep one point in
+ * so many cells instead of none or all). It is spread like all the points and coloured like them;
+ * the map draws it while moving, when drawing every point would cost more than a frame.
+ * ``keep`` at or above the number of points: the index itself.
+ */
+export function thinIndex(index: GridIndex, keep: number): GridIndex {
+  const n = index.order.length;
+  if (keep >= n) return index;
+  const share = Math.max(0, keep) / n;
+  const cells = index.starts.length - 1;
+  const starts = new Uint32Array(cells + 1);
+  let carry = 0;
+  for (let c = 0; c < cells; c++) {
+    const wanted = (index.starts[c + 1]! - index.starts[c]!) * share + carry;
+    const taken = Math.floor(wanted);
+    carry = wanted - taken;
+    starts[c + 1] = starts[c]! + taken;
+  }
+  const order = new Uint32Array(starts[cells]!);
+  for (let c = 0; c < cells; c++) order.set(index.order.subarray(index.starts[c]!, index.starts[c]! + starts[c + 1]! - starts[c]!), starts[c]!);
+  return { ...index, starts, order };
+}
+
 function cellRange(index: GridIndex, box: Bounds): [number, number, number, number] {
   const { bounds, columns, rows } = index;
   const width = bounds.maxX - bounds.minX || 1;
@@ -91,6 +116,19 @@ export function cellRuns(index: GridIndex, box: Bounds): { runs: Uint32Array; co
     count += end - start;
   }
   return { runs: runs.subarray(0, used), count };
+}
+
+/**
+ * What the map draws around ``rect``: runs of ``index``'s order, or of ``thinned``'s
+ * (``thinIndex``) while ``moving`` when the cells around ``rect`` hold more points than the
+ * thinned index does in all. ``runs`` null: most of that order is there, draw all of it.
+ */
+export function runsToDraw(index: GridIndex, thinned: GridIndex, rect: Bounds, moving: boolean): { runs: Uint32Array | null; thin: boolean } {
+  const found = cellRuns(index, rect);
+  const thin = moving && thinned !== index && found.count > thinned.order.length;
+  const { runs, count } = thin ? cellRuns(thinned, rect) : found;
+  const order = thin ? thinned.order : index.order;
+  return { runs: count > order.length * 0.6 ? null : runs, thin };
 }
 
 /** The point nearest (x, y) within ``radius`` world units, or -1. */
