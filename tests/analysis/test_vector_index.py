@@ -1,7 +1,9 @@
 """The approximate index behind similar images and recommendations on large sets."""
 
 import numpy as np
+import pytest
 
+from corpuscope.analysis import recommend
 from corpuscope.analysis.recommend import compute_recommendations
 from corpuscope.analysis.similarity import compute_similar
 from corpuscope.analysis.vector_index import (
@@ -52,7 +54,12 @@ def test_the_index_pages_and_thresholds_like_the_exact_search() -> None:
     assert above.total == 10 and np.all(above.scores >= floor)
 
 
-def test_recommendations_through_the_index_match_the_exact_ones() -> None:
+@pytest.mark.parametrize("gathered", [recommend._GATHER_ROWS, 64])
+def test_recommendations_through_the_index_match_the_exact_ones(
+    gathered: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the candidates are gathered and scored a block at a time: many blocks with 64
+    monkeypatch.setattr(recommend, "_GATHER_ROWS", gathered)
     X = _clustered(4000, seed=3)
     members = [10, 11, 12]
     _plant_copies(X, 10, [500, 2500], seed=4)

@@ -40,6 +40,10 @@ CENTRE_WEIGHT = 0.5
 #: At most this many more candidates from the range search of a large set (a group spread over
 #: the whole corpus has a low cut, which many rows reach).
 _MOST_EXTRA = 20_000
+#: Candidate rows are gathered and scored this many at a time: a buffer of a few megabytes,
+#: reused from call to call, where gathering all of them (about 24,000 rows at a million
+#: images, 120 MB at 1280-d) took fresh memory from the system each time.
+_GATHER_ROWS = 2048
 
 
 def compute_recommendations(
@@ -88,14 +92,14 @@ def _rank_from_index(
     centre = directions(X[group].sum(axis=0, dtype=np.float64)[None, :])[0]
     queries = np.vstack([centre, group_modes(X[group], seed=seed)]).astype(np.float32)
     rows = search_candidates(index, queries, offset + top_n + len(skip))
-    scores = _blend_rows(X[rows], queries)
+    scores = _blend_of(X, rows, queries)
     # A row scoring at least the cut has its centre or one mode similarity at least the cut
     # (the score is their mean): all of them come from one range search at the cut.
     cut = _cut(scores[~np.isin(rows, skip)], offset + top_n, floor)
     if cut is not None:
         more = np.setdiff1d(search_above(index, queries, cut, most=_MOST_EXTRA), rows)
         rows = np.concatenate([rows, more])
-        scores = np.concatenate([scores, _blend_rows(X[more], queries)])
+        scores = np.concatenate([scores, _blend_of(X, more, queries)])
         order = np.argsort(rows)
         rows, scores = rows[order], scores[order]
     spread = sample_spread(_blend_rows(index.sample, queries))
@@ -178,6 +182,15 @@ def _blend_rows(rows: Vectors, queries: Vectors) -> npt.NDArray[np.float32]:
     product for all of them: each row is read once)."""
     sims = rows @ queries.T
     return _blend(sims[:, 0], sims[:, 1:])
+
+
+def _blend_of(X: Vectors, rows: npt.NDArray[np.int64], queries: Vectors) -> npt.NDArray[np.float32]:
+    """``_blend_rows`` of the rows ``rows`` of ``X``, gathered ``_GATHER_ROWS`` at a time."""
+    out = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), _GATHER_ROWS):
+        part = rows[start : start + _GATHER_ROWS]
+        out[start : start + len(part)] = _blend_rows(X[part], queries)
+    return out
 
 
 def _upper_bounds(

@@ -20,6 +20,12 @@ def _controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def prepare_thread_limits() -> None:
+    """Scan the loaded libraries now (about 30 ms), once BLAS and faiss are loaded, instead of
+    in the first request that limits threads. Changes no limit: a background thread may call it."""
+    _controller()
+
+
 def single_threaded() -> AbstractContextManager[Any]:
     """Context manager: BLAS and OpenMP limited to one thread inside it."""
     limiter: AbstractContextManager[Any] = _controller().limit(limits=1)

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from corpuscope.analysis import vector_index
 from corpuscope.analysis.kmeans import prepare_kmeans
+from corpuscope.analysis.threads import prepare_thread_limits
 from corpuscope.embed.base import Embedder
 from corpuscope.embed.pipeline import EmbeddedBatch, ModelPicture, embed_files
 from corpuscope.embed.ray_pipeline import RayOptions, embed_on_ray
@@ -228,6 +229,7 @@ def warm_vectors(project: Project) -> bool:
     for start in range(0, len(X), 65_536):  # a value every 4 KB faults every page in
         X[start : start + 65_536, ::1024].sum()
     prepare_kmeans()  # for the first recommendations (a group's modes are k-means centres)
+    prepare_thread_limits()  # searches and k-means run single-threaded
     return True
 
 
