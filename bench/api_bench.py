@@ -40,6 +40,7 @@ from corpuscope.store.tags import save_tag
 from corpuscope.store.values import add_tag_values
 from corpuscope.store.vectors import save_vector_set, save_vectors
 from corpuscope.web import Settings, create_app
+from corpuscope.web.app import prepare
 
 OUT = Path(__file__).resolve().parents[1] / "bench-output"
 MODEL = "efficientnet-lite0"  # the default model name, so services find the vectors
@@ -105,6 +106,7 @@ def serve(root: Path, home: Path) -> tuple[uvicorn.Server, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     app = create_app(Settings(projects=(root,), home=home, port=port, token=None))
+    prepare(app)  # as `corpuscope serve` does before it prints its address
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
