@@ -251,7 +251,15 @@ def test_main_journey_in_french(browsing: Browsing, server: Server) -> None:
     expect(save).to_contain_text("Hiérarchique")
     assert_no_english(save, both)
     page.get_by_test_id("save-name").fill("Familles")
-    page.get_by_test_id("confirm-save").click()
+    with page.expect_request(lambda r: r.url.endswith("/save") and r.method == "POST") as sent:
+        page.get_by_test_id("confirm-save").click()
+    # the tags of unnamed groups are named in French too (this corpus has no outliers group,
+    # so the words the interface sends are checked)
+    assert sent.value.post_data_json["words"] == {
+        "cluster": "Cluster {number}",
+        "outliers": "Atypiques {number}",
+        "unassigned": "Non attribuées {number}",
+    }
     expect(
         page.get_by_text(f"Enregistré comme propriété «{NNBSP}Familles{NNBSP}».")
     ).to_be_visible()

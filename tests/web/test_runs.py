@@ -91,6 +91,46 @@ def test_naming_a_group_and_saving_the_tree_as_a_property(
     assert labels == ["Cluster 1.1", "Outliers 1.2", "Vases"]
 
 
+FRENCH = {
+    "cluster": "Cluster {number}",
+    "outliers": "Atypiques {number}",
+    "unassigned": "Non attribuées {number}",
+}
+
+
+def test_a_run_saved_from_a_french_interface_names_its_tags_in_french(
+    corpus: Corpus, tree: dict[str, Any]
+) -> None:
+    top = ok(corpus.get(f"/runs/{tree['top']}"))
+    assert ok(corpus.patch(f"/groups/{top['groups'][1]['id']}", {"name": "Vases"})) == {"ok": True}
+    body = {"name": "Formes", "words": FRENCH}
+    saved = ok(corpus.post(f"/runs/{tree['top']}/save", body), 201)
+    grouping = ok(corpus.post("/grouping", {"levels": [saved["id"]]}))
+    assert {g["label"]: g["depth"] for g in grouping["groups"]} == {
+        "Cluster 1": 0,
+        "Cluster 1.1": 1,
+        "Atypiques 1.2": 1,
+        "Vases": 0,  # a name the user gave stays as it is
+    }
+    # the run itself still reads in English for the CLI
+    assert ok(corpus.get(f"/runs/{tree['nested']}"))["groups"][1]["label"] == "Outliers 1.2"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        {**FRENCH, "outliers": "Atypiques"},  # no {number}: every such group would be one tag
+        {"cluster": "Cluster {number}"},
+        {**FRENCH, "unassigned": ""},
+    ],
+)
+def test_words_for_saved_tags_need_each_kind_and_its_number(
+    corpus: Corpus, tree: dict[str, Any], words: dict[str, str]
+) -> None:
+    error(corpus.post(f"/runs/{tree['top']}/save", {"words": words}), 422)
+    assert [p for p in ok(corpus.get("/properties")) if not p["read_only"]] == []
+
+
 def test_discarding_a_run_takes_its_nested_runs(corpus: Corpus, tree: dict[str, Any]) -> None:
     assert ok(corpus.delete(f"/runs/{tree['top']}")) == {"ok": True}
     assert ok(corpus.get("/runs")) == []

@@ -9,6 +9,7 @@ import type {
   FilterIn,
   FolderOut,
   GroupingOut,
+  GroupWordsIn,
   HistoryOut,
   IdPageOut,
   ImageDetailOut,
@@ -117,8 +118,9 @@ export class ProjectApi {
   /** One level finer (-1) or coarser (1): the whole run, or one cluster; the run to show. */
   stepLevel = (runId: number, step: -1 | 1, groupId: number | null = null) =>
     post<RunOut>(`${this.base}/runs/${runId}/level`, { step, group_id: groupId });
-  saveRun = (runId: number, flat: boolean, name?: string) =>
-    post<PropertyOut>(`${this.base}/runs/${runId}/save`, { flat, ...(name ? { name } : {}) });
+  /** ``words``: what the tags of unnamed groups are called (the interface's language). */
+  saveRun = (runId: number, flat: boolean, words: GroupWordsIn, name?: string) =>
+    post<PropertyOut>(`${this.base}/runs/${runId}/save`, { flat, words, ...(name ? { name } : {}) });
   nameGroup = (groupId: number, name: string | null) => patch<OkOut>(`${this.base}/groups/${groupId}`, { name });
   /** Put images into a cluster of a run: they leave the run's other clusters. */
   addToGroup = (groupId: number, imageIds: number[]) =>

@@ -1438,6 +1438,19 @@ export interface components {
             truncated?: number;
         };
         /**
+         * GroupWordsIn
+         * @description What the tags of unnamed groups are called, by the group's kind; ``{number}`` stands
+         *     for the group's number ("Cluster {number}", « Atypiques {number} »).
+         */
+        GroupWordsIn: {
+            /** Cluster */
+            cluster: string;
+            /** Outliers */
+            outliers: string;
+            /** Unassigned */
+            unassigned: string;
+        };
+        /**
          * GroupingIn
          * @description ``levels``: 1 to 4 properties (ids or names) or ``"folder"``, outermost first.
          */
@@ -2045,9 +2058,9 @@ export interface components {
          * RunGroupOut
          * @description Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"`` (pages,
          *     values), or inline in ``members`` when the run is read with ``?members=true``. ``label``:
-         *     the name the CLI shows and a saved run gives the tag, in English ("Cluster 2.1", "Outliers
-         *     3") unless the user named the group; ``number`` ("2.1"): what the web app names an unnamed
-         *     group by, with its ``kind``, in the reader's language.
+         *     the name the CLI shows, in English ("Cluster 2.1", "Outliers 3") unless the user named the
+         *     group; ``number`` ("2.1"): what the web app names an unnamed group by, with its ``kind``, in
+         *     the reader's language (and the words it sends when it saves the run).
          */
         RunGroupOut: {
             /** Id */
@@ -2129,6 +2142,8 @@ export interface components {
         /**
          * SaveRunIn
          * @description ``flat``: one tag per leaf group, no hierarchy. ``name``: the new property's name.
+         *     ``words``: the names of unnamed groups' tags (the web app sends its language's); English
+         *     ("Cluster 2.1", "Outliers 3", "Unassigned 4") without them.
          */
         SaveRunIn: {
             /**
@@ -2138,6 +2153,7 @@ export interface components {
             flat?: boolean;
             /** Name */
             name?: string | null;
+            words?: components["schemas"]["GroupWordsIn"] | null;
         };
         /**
          * SearchIn

@@ -49,6 +49,7 @@ export type FilterIn = S["FilterIn"];
 export type SortIn = S["SortIn"];
 export type ImageQueryIn = S["ImageQueryIn"];
 export type ClusterIn = S["ClusterIn"];
+export type GroupWordsIn = S["GroupWordsIn"];
 export type RecommendIn = S["RecommendIn"];
 export type ChangeIn = S["ChangeIn"];
 export type ExportImagesIn = S["ExportImagesIn"];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunLike } from "./runTree";
-import { describeRun, orderGroups, runGroupLabel, runSections } from "./runTree";
+import { describeRun, groupWords, orderGroups, runGroupLabel, runSections } from "./runTree";
 import { switchLocale } from "../i18n";
 
 const group = (id: number, rank: number, score: number | null, size: number, kind = "cluster", child_run_ids: number[] = []) => ({
@@ -39,6 +39,32 @@ describe("runGroupLabel", () => {
     switchLocale("fr");
     try {
       expect(runGroupLabel({ kind: "outliers", name: "Vases", number: "3" })).toBe("Vases");
+    } finally {
+      switchLocale("en");
+    }
+  });
+});
+
+describe("groupWords", () => {
+  it("gives the server the names the interface shows, with the number left for it to fill", () => {
+    const fill = (template: string, number: string) => template.replace("{number}", number);
+    const words = () => groupWords();
+    for (const locale of ["en", "fr"] as const) {
+      switchLocale(locale);
+      try {
+        const { cluster, outliers, unassigned } = words();
+        expect([fill(cluster, "2.1"), fill(outliers, "3"), fill(unassigned, "4")]).toEqual([
+          runGroupLabel({ kind: "cluster", name: null, number: "2.1" }),
+          runGroupLabel({ kind: "outliers", name: null, number: "3" }),
+          runGroupLabel({ kind: "unassigned", name: null, number: "4" }),
+        ]);
+      } finally {
+        switchLocale("en");
+      }
+    }
+    switchLocale("fr");
+    try {
+      expect(words().outliers).toBe("Atypiques {number}");
     } finally {
       switchLocale("en");
     }

@@ -5,6 +5,7 @@
  */
 
 import { m } from "../i18n";
+import type { GroupWordsIn } from "../api/types";
 import type { Section } from "../grid/sections";
 
 export interface RunGroupLike {
@@ -35,6 +36,17 @@ export function runGroupLabel(group: Pick<RunGroupLike, "kind" | "name" | "numbe
   if (group.kind === "unassigned") return m.run_group_unassigned({ number: group.number });
   if (LAST_KINDS.has(group.kind)) return m.run_group_outliers({ number: group.number });
   return m.run_group_cluster({ number: group.number });
+}
+
+/** What a saved run's tags of unnamed groups are called, in the interface's language
+ *  (``{number}`` stands for the group's number; the server fills it in). */
+export function groupWords(): GroupWordsIn {
+  const number = "{number}";
+  return {
+    cluster: m.run_group_cluster({ number }),
+    outliers: m.run_group_outliers({ number }),
+    unassigned: m.run_group_unassigned({ number }),
+  };
 }
 
 /** Clusters first, most coherent (lowest score) first; outliers and unassigned at the end. */

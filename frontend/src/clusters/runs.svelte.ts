@@ -8,6 +8,7 @@ import { ApiError } from "../api/http";
 import { m } from "../i18n";
 import { messageOf, notify, showError } from "../lib/toasts.svelte";
 import type { Session } from "../project/session.svelte";
+import { groupWords } from "./runTree";
 
 export class RunStore {
   loaded = $state.raw<ReadonlyMap<number, RunOut>>(new Map());
@@ -167,7 +168,7 @@ export class RunStore {
 
   async save(runId: number, flat: boolean, name?: string): Promise<PropertyOut | null> {
     try {
-      const property = await this.session.api.saveRun(runId, flat, name);
+      const property = await this.session.api.saveRun(runId, flat, groupWords(), name);
       await this.session.changed();
       notify(m.runs_saved({ name: property.name }));
       return property;

@@ -2,7 +2,9 @@
 
 Saving turns a run and the runs nested under its groups into one tag property: a tag per group,
 nested groups as child tags of their group's tag, and each image tagged with its deepest group
-(its leaf). ``flat=True`` keeps only the leaves. The save is one undo step.
+(its leaf). ``flat=True`` keeps only the leaves. The save is one undo step. An unnamed group's
+tag is named in English ("Cluster 2.1") unless the caller gives its own words (``GroupWords``:
+the web app passes its language's).
 """
 
 from __future__ import annotations
@@ -27,6 +29,24 @@ from corpuscope.store.properties import Property
 from corpuscope.store.runs import GroupRecord, RunRecord
 
 DEFAULT_PROPERTY_NAME = "Clustering"
+
+
+@dataclass(frozen=True)
+class GroupWords:
+    """What an unnamed group is called, by its kind, ``{number}`` standing for its number."""
+
+    cluster: str = "Cluster {number}"
+    outliers: str = "Outliers {number}"
+    unassigned: str = "Unassigned {number}"
+
+    def name(self, kind: str, number: str) -> str:
+        template = {"outliers": self.outliers, "unassigned": self.unassigned}.get(
+            kind, self.cluster
+        )
+        return template.replace("{number}", number)
+
+
+ENGLISH = GroupWords()
 
 
 @dataclass(frozen=True)
@@ -159,13 +179,7 @@ def _number(group: GroupRecord, prefix: str) -> str:
 
 
 def _label(group: GroupRecord, number: str) -> str:
-    if group.name:
-        return group.name
-    if group.kind == "outliers":
-        return f"Outliers {number}"
-    if group.kind == "unassigned":
-        return f"Unassigned {number}"
-    return f"Cluster {number}"
+    return group.name or ENGLISH.name(group.kind, number)
 
 
 def discard_run(project: Project, run_id: int) -> None:
@@ -182,9 +196,15 @@ def name_group(project: Project, group_id: int, name: str | None) -> None:
 
 
 def save_run(
-    project: Project, run_id: int, *, flat: bool = False, name: str | None = None
+    project: Project,
+    run_id: int,
+    *,
+    flat: bool = False,
+    name: str | None = None,
+    words: GroupWords = ENGLISH,
 ) -> Property:
-    """Save a run and its nested runs as a tag property (one undo step)."""
+    """Save a run and its nested runs as a tag property (one undo step); ``words`` name the
+    tags of unnamed groups."""
     tree = _collect_tree(project, run_id)
     if not tree:
         raise InvalidInput(f"Run {run_id} has no groups to save.")
@@ -203,7 +223,7 @@ def save_run(
             "image",
             property_id=props.next_property_id(conn),
         )
-        _write_tags(conn, prop, tree, flat=flat)
+        _write_tags(conn, prop, tree, flat=flat, words=words)
         runstore.mark_run_saved(conn, [view.run.id for view in tree], prop.id)
     return prop
 
@@ -220,7 +240,12 @@ def _collect_tree(project: Project, run_id: int) -> list[RunView]:
 
 
 def _write_tags(
-    conn: sqlite3.Connection, prop: Property, tree: Sequence[RunView], *, flat: bool
+    conn: sqlite3.Connection,
+    prop: Property,
+    tree: Sequence[RunView],
+    *,
+    flat: bool,
+    words: GroupWords,
 ) -> None:
     group_tag: dict[int, int] = {}
     used: set[str] = set()
@@ -234,7 +259,7 @@ def _write_tags(
             tag = tagstore.save_tag(
                 conn,
                 prop,
-                _unique(group.label, used),
+                _unique(group.name or words.name(group.kind, group.number), used),
                 parents=[parent_tag] if parent_tag is not None and not flat else [],
             )
             group_tag[group.id] = tag.id

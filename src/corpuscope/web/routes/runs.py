@@ -81,7 +81,8 @@ def discard_run(run_id: RunId, project: ProjectDep) -> OkOut:
 @router.post("/runs/{run_id}/save", status_code=201)
 def save_run(run_id: RunId, body: SaveRunIn, project: ProjectDep) -> PropertyOut:
     """Save a run and its nested runs as a tag property (tags mirror the nesting)."""
-    prop = runservice.save_run(project, run_id, flat=body.flat, name=body.name)
+    words = runservice.GroupWords(**body.words.model_dump()) if body.words else runservice.ENGLISH
+    prop = runservice.save_run(project, run_id, flat=body.flat, name=body.name, words=words)
     return PropertyOut(**asdict(prop))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -75,9 +75,9 @@ class RunMemberOut(BaseModel):
 class RunGroupOut(BaseModel):
     """Members: ``/images/query`` with ``filter.group_id`` and ``sort.key = "rank"`` (pages,
     values), or inline in ``members`` when the run is read with ``?members=true``. ``label``:
-    the name the CLI shows and a saved run gives the tag, in English ("Cluster 2.1", "Outliers
-    3") unless the user named the group; ``number`` ("2.1"): what the web app names an unnamed
-    group by, with its ``kind``, in the reader's language."""
+    the name the CLI shows, in English ("Cluster 2.1", "Outliers 3") unless the user named the
+    group; ``number`` ("2.1"): what the web app names an unnamed group by, with its ``kind``, in
+    the reader's language (and the words it sends when it saves the run)."""
 
     id: int
     rank: int
@@ -120,11 +120,26 @@ class LevelStepIn(Strict):
     group_id: Id | None = None
 
 
+GroupWord = Annotated[Name, Field(pattern=r"\{number\}")]
+
+
+class GroupWordsIn(Strict):
+    """What the tags of unnamed groups are called, by the group's kind; ``{number}`` stands
+    for the group's number ("Cluster {number}", « Atypiques {number} »)."""
+
+    cluster: GroupWord
+    outliers: GroupWord
+    unassigned: GroupWord
+
+
 class SaveRunIn(Strict):
-    """``flat``: one tag per leaf group, no hierarchy. ``name``: the new property's name."""
+    """``flat``: one tag per leaf group, no hierarchy. ``name``: the new property's name.
+    ``words``: the names of unnamed groups' tags (the web app sends its language's); English
+    ("Cluster 2.1", "Outliers 3", "Unassigned 4") without them."""
 
     flat: bool = False
     name: Name | None = None
+    words: GroupWordsIn | None = None
 
 
 class GroupNameIn(Strict):
