@@ -288,6 +288,13 @@ METADATA = (
 # ones again from the 512-px thumbnails on its next run.
 FINGERPRINT_FRAMINGS = ("UPDATE images SET fingerprint = NULL",)
 
+# The project's counts (files by state, distinct images, images per folder) and its problem
+# files read narrow indexes instead of every file row: 1.1 s -> a few hundred ms at a million.
+FILE_STATE_INDEXES = (
+    "CREATE INDEX files_state ON files(status, image_id)",
+    "CREATE INDEX files_folder_image ON files(folder_id, image_id)",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_foundation", FOUNDATION),
     ("0002_vectors", VECTORS),
@@ -302,6 +309,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0011_model_choice", MODEL_CHOICE),
     ("0013_metadata", METADATA),
     ("0014_fingerprint_framings", FINGERPRINT_FRAMINGS),
+    ("0015_file_state_indexes", FILE_STATE_INDEXES),
 )
 
 _LEDGER = f"""CREATE TABLE IF NOT EXISTS schema_migrations (
