@@ -149,6 +149,18 @@ def test_the_map_is_computed_by_a_task_then_served(corpus: Corpus, vectors: list
     assert sorted(points["ids"]) == sorted(vectors)
     xy = np.array([points["x"], points["y"]])
     assert xy.shape == (2, 6) and np.all(np.abs(xy) <= 1.0)
+    # the same points as bytes (what the web app asks for): ids as int32, then (x, y) float32
+    raw = corpus.get("/map", headers={"accept": "application/octet-stream"})
+    assert raw.status_code == 200
+    assert raw.headers["content-type"] == "application/octet-stream"
+    assert len(raw.content) == 12 * 6
+    ids = np.frombuffer(raw.content[:24], dtype="<i4")
+    pairs = np.frombuffer(raw.content[24:], dtype="<f4").reshape(6, 2)
+    assert ids.tolist() == points["ids"]
+    np.testing.assert_array_equal(pairs, xy.T.astype(np.float32))
+    # an error stays a sentence in JSON whatever was asked for
+    missing = corpus.get("/map?model=nope", headers={"accept": "application/octet-stream"})
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
     subset = ok(corpus.post("/map/subset", {"image_ids": vectors[:3]}))
     assert sorted(subset["ids"]) == sorted(vectors[:3])
     error(corpus.post("/map/subset", {"image_ids": [vectors[0]]}), 422)

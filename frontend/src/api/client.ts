@@ -1,6 +1,6 @@
 /** Typed calls to the corpuscope API, one method per route, bound to one project. */
 
-import { apiUrl, del, get, patch, post, postFile, put } from "./http";
+import { apiUrl, del, get, getBytes, patch, post, postFile, put } from "./http";
 import type {
   ChangedOut,
   ChangeIn,
@@ -16,7 +16,6 @@ import type {
   ImagePageOut,
   ImageQueryIn,
   LevelIn,
-  MapOut,
   MatchOut,
   NamesOut,
   RecommendIn,
@@ -133,7 +132,9 @@ export class ProjectApi {
   forgetRefusals = (target: string) => post<OkOut>(`${this.base}/recommendations/forget`, { target });
   similar = (imageId: number, limit = 60, signal?: AbortSignal) =>
     post<{ items: MatchOut[] }>(`${this.base}/similar`, { image_ids: [imageId], limit }, signal).then(scored);
-  map = (signal?: AbortSignal) => get<MapOut>(`${this.base}/map`, undefined, signal);
+  /** The map's points as bytes (``map/points.ts`` reads them): a quarter of the JSON's size,
+   *  and nothing to parse. */
+  mapBytes = (signal?: AbortSignal) => getBytes(`${this.base}/map`, "application/octet-stream", signal);
   places = (signal?: AbortSignal) => get<PlacesOut>(`${this.base}/map/places`, undefined, signal);
   computeMap = (refit = true) => post<TaskOut>(`${this.base}/map`, { refit });
   search = (text: string, limit = 200, signal?: AbortSignal) =>

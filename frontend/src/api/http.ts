@@ -74,17 +74,15 @@ export function errorOf(body: unknown, status: number): ApiError {
   return new ApiError(status, translated ?? detailOf(body, status), code, params);
 }
 
-export async function request<T>(
-  method: Method,
-  path: string,
-  body?: unknown,
-  init: { signal?: AbortSignal; query?: Record<string, string | number | boolean | undefined> } = {},
-): Promise<T> {
-  let response: Response;
+type Init = { signal?: AbortSignal; query?: Record<string, string | number | boolean | undefined>; accept?: string };
+
+async function send(method: Method, path: string, body: unknown, init: Init): Promise<Response> {
+  const headers: Record<string, string> = init.accept ? { accept: init.accept } : {};
+  if (body !== undefined) headers["content-type"] = body instanceof Blob ? body.type || "application/octet-stream" : "application/json";
   try {
-    response = await fetch(apiUrl(path, init.query), {
+    return await fetch(apiUrl(path, init.query), {
       method,
-      headers: body === undefined ? {} : { "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json" },
+      headers,
       body: body === undefined ? null : body instanceof Blob ? body : JSON.stringify(body),
       signal: init.signal ?? null,
       credentials: "same-origin",
@@ -93,17 +91,31 @@ export async function request<T>(
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError(0, m.error_server_unreachable());
   }
+}
+
+/** The body of a response as JSON (undefined when empty or not JSON). */
+async function jsonOf(response: Response): Promise<unknown> {
   const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
+}
+
+export async function request<T>(method: Method, path: string, body?: unknown, init: Init = {}): Promise<T> {
+  const response = await send(method, path, body, init);
+  const parsed = await jsonOf(response);
   if (!response.ok) throw errorOf(parsed, response.status);
   return parsed as T;
+}
+
+/** GET bytes (``accept``: the type asked for); an error still comes as JSON, and throws. */
+export async function getBytes(path: string, accept: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  const response = await send("GET", path, undefined, { accept, ...(signal ? { signal } : {}) });
+  if (!response.ok) throw errorOf(await jsonOf(response), response.status);
+  return response.arrayBuffer();
 }
 
 /** POST a file as the request body (not JSON): for searching with an outside image. */

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+import numpy as np
+import numpy.typing as npt
+from fastapi import APIRouter, Header, Query, Response, status
 
 from corpuscope.services.maps import map_coordinates, map_places
 from corpuscope.web.deps import ProjectDep, RunnerDep
@@ -15,6 +17,22 @@ from corpuscope.web.schemas.similarity import MapIn, MapOut, PlacesOut, SubsetMa
 
 router = APIRouter(prefix="/api/projects/{pid}", tags=["map"])
 
+#: The map's points as bytes, for a client that asks for them (the web app does).
+POINTS_BYTES = "application/octet-stream"
+_AS_BYTES = {
+    200: {
+        "content": {POINTS_BYTES: {}},
+        "description": "With `Accept: application/octet-stream`: the points as bytes, "
+        "little-endian: n image ids (int32), then n (x, y) pairs (float32); n is the length "
+        "divided by 12.",
+    }
+}
+
+
+def _points_bytes(ids: npt.NDArray[np.int64], xy: npt.NDArray[np.floating]) -> Response:
+    body = ids.astype("<i4").tobytes() + np.ascontiguousarray(xy, dtype="<f4").tobytes()
+    return Response(content=body, media_type=POINTS_BYTES)
+
 
 @router.post("/map", status_code=status.HTTP_202_ACCEPTED)
 def compute_map(body: MapIn, runner: RunnerDep) -> TaskOut:
@@ -22,10 +40,18 @@ def compute_map(body: MapIn, runner: RunnerDep) -> TaskOut:
     return task_out(runner.queue_map(body.model, refit=body.refit))
 
 
-@router.get("/map")
-def get_map(project: ProjectDep, model: Annotated[Name | None, Query()] = None) -> MapOut:
-    """Every image with a vector on the map; images new since the layout are placed on it."""
+@router.get("/map", response_model=MapOut, responses=_AS_BYTES)
+def get_map(
+    project: ProjectDep,
+    model: Annotated[Name | None, Query()] = None,
+    accept: Annotated[str, Header()] = "",
+) -> MapOut | Response:
+    """Every image with a vector on the map; images new since the layout are placed on it.
+    As JSON, or as bytes when asked (a million points: 12 MB sent as they are stored, where
+    the JSON is 47 MB and takes about 350 ms to write)."""
     ids, xy = map_coordinates(project, model=model)
+    if POINTS_BYTES in accept:
+        return _points_bytes(ids, xy)
     return MapOut(ids=ids.tolist(), x=xy[:, 0].tolist(), y=xy[:, 1].tolist())
 
 
