@@ -239,6 +239,22 @@ def test_thumbnails_and_original_files_by_image_id(corpus: Corpus, tmp_path: Any
     assert "not on disk" in error(corpus.get(f"/images/{ids['b/3.png']}/file"), 404)
 
 
+def test_a_thumbnail_the_browser_holds_is_not_sent_again(corpus: Corpus) -> None:
+    url = f"/images/{by_path(corpus)['a/0.jpg']}/thumbnail"
+    first = corpus.get(url)
+    tag = first.headers["etag"]
+    again = corpus.get(url, headers={"if-none-match": tag})
+    assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag)
+    other = corpus.get(url, params={"size": 512}, headers={"if-none-match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag  # each size its own
+    # a thumbnail made again (here: rewritten) is sent again
+    thumbnails = (corpus.root / "thumbnails").rglob("*")
+    (stored,) = [p for p in thumbnails if p.is_file() and p.read_bytes() == first.content]
+    stored.write_bytes(first.content + b"\0")
+    remade = corpus.get(url, headers={"if-none-match": tag})
+    assert remade.status_code == 200 and remade.content == first.content + b"\0"
+
+
 def test_a_file_swapped_for_a_symlink_to_elsewhere_is_not_served(
     corpus: Corpus, tmp_path: Any
 ) -> None:
