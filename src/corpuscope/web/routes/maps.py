@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/projects/{pid}", tags=["map"])
 
 #: The map's points as bytes, for a client that asks for them (the web app does).
 POINTS_BYTES = "application/octet-stream"
-_AS_BYTES = {
+_AS_BYTES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {POINTS_BYTES: {}},
         "description": "With `Accept: application/octet-stream`: the points as bytes, "
