@@ -239,7 +239,8 @@ export interface paths {
         };
         /**
          * Get Thumbnail
-         * @description The JPEG thumbnail (128 px for grids, 512 px for viewers).
+         * @description The JPEG thumbnail (128 px for grids, 512 px for viewers); 304 when the browser's copy
+         *     (its ``ETag``) is still the one on disk.
          */
         get: operations["get_thumbnail_api_projects__pid__images__image_id__thumbnail_get"];
         put?: never;
@@ -3592,7 +3593,9 @@ export interface operations {
                 /** @description 128 or 512. */
                 size?: number;
             };
-            header?: never;
+            header?: {
+                "if-none-match"?: string | null;
+            };
             path: {
                 image_id: number;
                 /** @description The project's id, from /api/projects. */
