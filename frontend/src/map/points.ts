@@ -1,5 +1,7 @@
 /** Points of a map layout as the canvas takes them: ids, and x, y interleaved. */
 
+import { m } from "../i18n";
+
 export interface PointArrays {
   ids: Int32Array;
   /** ``[x0, y0, x1, y1, ...]`` */
@@ -18,7 +20,7 @@ export function toPoints(ids: number[], xs: number[], ys: number[]): PointArrays
 /** The points of ``GET /map`` as bytes: n image ids (int32), then n (x, y) pairs (float32),
  *  little-endian, as the server stores them. */
 export function pointsFromBytes(buffer: ArrayBuffer): PointArrays {
-  if (buffer.byteLength % 12 !== 0) throw new Error(`The map's points came cut short (${buffer.byteLength} bytes).`);
+  if (buffer.byteLength % 12 !== 0) throw new Error(m.map_points_cut_short({ bytes: buffer.byteLength }));
   const n = buffer.byteLength / 12;
   const view = new DataView(buffer);
   const ids = new Int32Array(n);
