@@ -89,8 +89,9 @@ def _rank_from_index(
 ) -> Ranking:
     """The ranking among the index's nearest rows to the centre and to each mode."""
     top_n, offset, floor = window
-    centre = directions(X[group].sum(axis=0, dtype=np.float64)[None, :])[0]
-    queries = np.vstack([centre, group_modes(X[group], seed=seed)]).astype(np.float32)
+    members = X[group]
+    centre = directions(members.sum(axis=0, dtype=np.float64)[None, :])[0]
+    queries = np.vstack([centre, group_modes(members, seed=seed)]).astype(np.float32)
     rows = search_candidates(index, queries, offset + top_n + len(skip))
     scores = _blend_of(X, rows, queries)
     # A row scoring at least the cut has its centre or one mode similarity at least the cut

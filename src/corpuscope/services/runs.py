@@ -142,8 +142,8 @@ def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
             group.rank,
             group.kind,
             group.name,
-            _label(group, _number(group, prefix)),
-            _number(group, prefix),
+            _label(group.name, group.kind, number),
+            number,
             group.score,
             group.stability,
             group.similarity,
@@ -152,7 +152,7 @@ def load_run(project: Project, run_id: int, *, members: bool = True) -> RunView:
             tuple(children.get(group.id, [])),
             group.level,
         )
-        for group in run.groups
+        for group, number in ((group, _number(group, prefix)) for group in run.groups)
     )
     return RunView(run, groups)
 
@@ -170,7 +170,8 @@ def group_label(project: Project, group_id: int) -> str:
     """The name a group is shown by ("Cluster 2.1", or the name the user gave it)."""
     conn = project.read()
     group = runstore.load_group(conn, group_id)
-    return _label(group, _number(group, _label_prefix(conn, runstore.load_run(conn, group.run_id))))
+    number = _number(group, _label_prefix(conn, runstore.load_run(conn, group.run_id)))
+    return _label(group.name, group.kind, number)
 
 
 def _number(group: GroupRecord, prefix: str) -> str:
@@ -178,8 +179,9 @@ def _number(group: GroupRecord, prefix: str) -> str:
     return f"{prefix}{group.rank + 1}"
 
 
-def _label(group: GroupRecord, number: str) -> str:
-    return group.name or ENGLISH.name(group.kind, number)
+def _label(name: str | None, kind: str, number: str, words: GroupWords = ENGLISH) -> str:
+    """The name the user gave a group, else its kind and number in ``words``."""
+    return name or words.name(kind, number)
 
 
 def discard_run(project: Project, run_id: int) -> None:
@@ -259,7 +261,7 @@ def _write_tags(
             tag = tagstore.save_tag(
                 conn,
                 prop,
-                _unique(group.name or words.name(group.kind, group.number), used),
+                _unique(_label(group.name, group.kind, group.number, words), used),
                 parents=[parent_tag] if parent_tag is not None and not flat else [],
             )
             group_tag[group.id] = tag.id
